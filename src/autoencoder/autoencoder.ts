@@ -11,6 +11,7 @@
  * throw a RangeError.
  */
 import type { Matrix } from '../linalg/matrix.js';
+import { columnMeans } from '../linalg/ops.js';
 import { multiply, multiplyTransposeB } from '../linalg/products.js';
 import { activateInPlace, addBiasAndActivateInPlace } from '../nn/activation.js';
 import type { AutoencoderConfig, AutoencoderParams } from './params.js';
@@ -118,13 +119,3 @@ export const hiddenActivationMeans = (
   samples: Matrix,
 ): Float64Array => columnMeans(encode(config, params, samples));
 
-/** Returns the mean of each column of `m`, a fresh vector of length `m.cols`. */
-export const columnMeans = (m: Matrix): Float64Array => {
-  const means = new Float64Array(m.cols);
-  const { data, cols } = m;
-  for (let start = 0; start < data.length; start += cols) {
-    for (let j = 0; j < cols; j++) means[j] += data[start + j];
-  }
-  for (let j = 0; j < cols; j++) means[j] /= m.rows;
-  return means;
-};

@@ -29,11 +29,12 @@ import * as E from 'fp-ts/lib/Either.js';
 
 import { type InvalidArgumentError, invalidArgument } from '../linalg/errors.js';
 import { type Matrix, type ReadonlyFloat64Array, requireFiniteNonEmpty, requireShape } from '../linalg/matrix.js';
+import { columnMeans } from '../linalg/ops.js';
 import { multiply, multiplyTransposeA, multiplyTransposeB } from '../linalg/products.js';
 import { multiplyByDerivativeInPlace } from '../nn/activation.js';
 import { sparsityPenalty } from '../nn/kl.js';
 import { outputLossAndDeltaInPlace } from '../nn/loss.js';
-import { columnMeans, decoderPreActivations, encode, ownedBuffer, requireDecoder } from './autoencoder.js';
+import { decoderPreActivations, encode, ownedBuffer, requireDecoder } from './autoencoder.js';
 import { type AutoencoderConfig, parameterLayout, validateConfig, viewParams } from './params.js';
 import {
   type Regularization,
