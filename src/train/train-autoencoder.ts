@@ -1,0 +1,161 @@
+/**
+ * Training loop of one autoencoder: initialise the parameters from the generator, then minimise the
+ * objective (reconstruction loss + weight decay + sparsity penalty) with the chosen optimiser.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+
+import { autoencoderObjective, evaluateObjective } from '../autoencoder/objective.js';
+import {
+  type AutoencoderConfig,
+  type AutoencoderParams,
+  initializeAutoencoder,
+  packParams,
+  unpackParams,
+} from '../autoencoder/params.js';
+import type { Regularization } from '../autoencoder/regularization.js';
+import { type InvalidArgumentError, invalidArgument } from '../linalg/errors.js';
+import { type Matrix, selectRows } from '../linalg/matrix.js';
+import { type GradientDescentOptions, minimizeGradientDescent } from '../optim/gradient-descent.js';
+import { type LbfgsOptions, minimizeLbfgs } from '../optim/lbfgs.js';
+import { minimizeSgd } from '../optim/sgd.js';
+import type { OptimizationResult, ProgressCallback, TrainingFailure } from '../optim/types.js';
+import type { Rng } from '../random/rng.js';
+
+// -------------------------------------------------------------------------------------------------
+// Types
+// -------------------------------------------------------------------------------------------------
+
+/** Which optimiser minimises the objective, with its options. */
+export type OptimizerSettings =
+  | ({ readonly kind: 'lbfgs' } & LbfgsOptions)
+  | ({ readonly kind: 'gradient-descent' } & GradientDescentOptions)
+  | {
+      readonly kind: 'sgd';
+      /** Samples per minibatch, an integer in [1, N]. The KL penalty then uses each batch's rhoHat. */
+      readonly batchSize: number;
+      readonly epochs: number;
+      readonly learningRate: number;
+      readonly momentum?: number;
+    };
+
+/** What to train: the architecture, the regulariser and the N x D training samples. */
+export interface AutoencoderProblem {
+  readonly config: AutoencoderConfig;
+  readonly regularization: Regularization;
+  readonly samples: Matrix;
+  /** Starting parameters; when absent they are drawn by `initializeAutoencoder` from the generator. */
+  readonly initial?: AutoencoderParams;
+}
+
+/** A trained autoencoder and the record of its optimisation. */
+export interface TrainedAutoencoder {
+  readonly config: AutoencoderConfig;
+  readonly params: AutoencoderParams;
+  readonly optimization: OptimizationResult;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Training
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * Trains an autoencoder on `problem.samples` (N x D, one sample per row) and returns the trained
+ * parameters with the advanced generator.
+ *
+ * L-BFGS and gradient descent use the full-batch objective; SGD evaluates it on each minibatch. The
+ * progress callback is called once per iteration (per epoch for SGD).
+ *
+ * Errors: `InvalidArgumentError` for an invalid architecture, regulariser, data, starting parameters or
+ * optimiser option; `TrainingFailure` when the loss or gradient becomes NaN or infinite, carrying the
+ * last finite parameters in `lastFinite.theta` (unpack them with `unpackParams`).
+ *
+ * @example
+ * const [result, next] = trainAutoencoder(
+ *   { config, regularization: { lambda: 3e-3, sparsity: { rho: 0.1, beta: 3 } }, samples: x },
+ *   { kind: 'lbfgs', maxIterations: 400 },
+ *   rngFromSeed(1),
+ * );
+ */
+export const trainAutoencoder = (
+  problem: AutoencoderProblem,
+  optimizer: OptimizerSettings,
+  rng: Rng,
+  onProgress?: ProgressCallback,
+): [E.Either<InvalidArgumentError | TrainingFailure, TrainedAutoencoder>, Rng] => {
+  const { config, regularization, samples } = problem;
+  const validObjective = autoencoderObjective(config, regularization, samples);
+  if (E.isLeft(validObjective)) return [validObjective, rng];
+
+  const [initialParams, afterInit] =
+    problem.initial === undefined ? initializeAutoencoder(rng, config) : [problem.initial, rng];
+  const theta0 = packParamsChecked(config, initialParams);
+  if (E.isLeft(theta0)) return [theta0, afterInit];
+
+  const finish = E.map(
+    (optimization: OptimizationResult): TrainedAutoencoder => ({
+      config,
+      params: unpackParams(config, optimization.theta),
+      optimization,
+    }),
+  );
+
+  switch (optimizer.kind) {
+    case 'lbfgs':
+      return [pipe(minimizeLbfgs(validObjective.right, theta0.right, optimizer, onProgress), finish), afterInit];
+    case 'gradient-descent':
+      return [
+        pipe(minimizeGradientDescent(validObjective.right, theta0.right, optimizer, onProgress), finish),
+        afterInit,
+      ];
+    case 'sgd': {
+      const minibatchObjective = (theta: Parameters<typeof evaluateObjective>[3], batch: Uint32Array) =>
+        evaluateObjective(config, regularization, selectRows(samples, batch), theta);
+      const [result, afterSgd] = minimizeSgd(
+        minibatchObjective,
+        theta0.right,
+        afterInit,
+        { ...optimizer, sampleCount: samples.rows },
+        onProgress,
+      );
+      return [pipe(result, finish), afterSgd];
+    }
+    default:
+      return [
+        E.left(
+          invalidArgument(
+            'trainAutoencoder',
+            'optimizer.kind',
+            String((optimizer as { kind: unknown }).kind),
+            "'lbfgs', 'gradient-descent' or 'sgd'",
+          ),
+        ),
+        afterInit,
+      ];
+  }
+};
+
+/** Packs starting parameters after checking their shapes against the architecture. */
+const packParamsChecked = (
+  config: AutoencoderConfig,
+  params: AutoencoderParams,
+): E.Either<InvalidArgumentError, Float64Array> => {
+  const { inputSize: d, hiddenSize: h } = config;
+  const shapeOk =
+    params.W.rows === h &&
+    params.W.cols === d &&
+    params.b.length === h &&
+    params.bDecoder.length === d &&
+    (config.tied ? params.WDecoder === null : params.WDecoder !== null && params.WDecoder.rows === d && params.WDecoder.cols === h);
+  if (!shapeOk) {
+    return E.left(
+      invalidArgument(
+        'trainAutoencoder',
+        'problem.initial',
+        `W ${params.W.rows} x ${params.W.cols}, b ${params.b.length}, bDecoder ${params.bDecoder.length}`,
+        `parameters of a ${config.tied ? 'tied' : 'untied'} ${d}-${h}-${d} autoencoder`,
+      ),
+    );
+  }
+  return E.right(packParams(config, params));
+};
