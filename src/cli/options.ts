@@ -35,7 +35,7 @@ export const DEFAULT_SIZES = {
   testCount: 2_000,
   pcaIterations: 1_000,
   sparseIterations: 100,
-  sparseTrainCount: 2_000,
+  sparseTrainCount: 1_000,
 } as const;
 
 export const FULL_SIZES = {
@@ -74,9 +74,21 @@ const experimentList = (text: string): ExperimentName[] => {
   return [...new Set(names)] as ExperimentName[];
 };
 
+/** Where commander prints help and errors; tests pass their own to capture the text. */
+export interface OutputSink {
+  readonly writeOut: (text: string) => void;
+  readonly writeErr: (text: string) => void;
+}
+
+const processOutput: OutputSink = {
+  writeOut: (text) => process.stdout.write(text),
+  writeErr: (text) => process.stderr.write(text),
+};
+
 /** Builds the commander program; `main` runs it. */
-export const buildProgram = (): Command =>
+export const buildProgram = (output: OutputSink = processOutput): Command =>
   new Command()
+    .configureOutput({ writeOut: output.writeOut, writeErr: output.writeErr })
     .name('autoencoder-chapter')
     .description(
       'Reproduces the autoencoder chapter on MNIST: PCA versus a linear autoencoder, sparse autoencoders ' +
@@ -163,8 +175,8 @@ export type ParseOutcome =
  * Parses `argv` (without the node and script entries). Commander prints help and errors itself; an error
  * becomes exit code 2, and `--help` exit code 0.
  */
-export const parseArguments = (argv: readonly string[]): ParseOutcome => {
-  const program = buildProgram();
+export const parseArguments = (argv: readonly string[], output: OutputSink = processOutput): ParseOutcome => {
+  const program = buildProgram(output);
   try {
     program.parse([...argv], { from: 'user' });
   } catch (error) {

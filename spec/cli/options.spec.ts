@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+
+import { DEFAULT_SIZES, EXPERIMENTS, FULL_SIZES, parseArguments } from '../../src/cli/options.js';
+
+/** Parses `argv` and returns the outcome with everything commander printed. */
+const parse = (argv: string[]) => {
+  let out = '';
+  let err = '';
+  const outcome = parseArguments(argv, { writeOut: (t) => (out += t), writeErr: (t) => (err += t) });
+  return { outcome, out, err };
+};
+
+describe('parseArguments', () => {
+  it('applies the default sizes', () => {
+    const { outcome } = parse([]);
+    expect(outcome.kind).toBe('run');
+    if (outcome.kind !== 'run') return;
+    expect(outcome.settings.trainCount).toBe(DEFAULT_SIZES.trainCount);
+    expect(outcome.settings.sparseIterations).toBe(DEFAULT_SIZES.sparseIterations);
+    expect(outcome.settings.experiments).toEqual([...EXPERIMENTS]);
+    expect(outcome.settings.outputDirectory).toBe('out');
+    expect(outcome.settings.seed).toBe(1);
+  });
+
+  it('applies the full sizes, with explicit options taking precedence', () => {
+    const { outcome } = parse(['--full', '--sparse-iterations', '7']);
+    if (outcome.kind !== 'run') throw new Error('expected settings');
+    expect(outcome.settings.trainCount).toBe(FULL_SIZES.trainCount);
+    expect(outcome.settings.sparseIterations).toBe(7);
+  });
+
+  it('selects experiments with --only', () => {
+    const { outcome } = parse(['--only', 'whitening,pca']);
+    if (outcome.kind !== 'run') throw new Error('expected settings');
+    expect(outcome.settings.experiments).toEqual(['whitening', 'pca']);
+  });
+
+  const rejected: Array<[string[], RegExp]> = [
+    [['--bogus'], /unknown option '--bogus'/],
+    [['--seed', 'abc'], /option '--seed <n>' argument 'abc' is invalid\. expected an integer in \[0, 4294967295\]/],
+    [['--seed', '1.5'], /--seed <n>.*expected an integer/],
+    [['--train-count', '70000'], /--train-count <n>' argument '70000' is invalid\. expected an integer in \[2, 60000\]/],
+    [['--test-count', '0'], /--test-count <n>.*\[1, 10000\]/],
+    [['--epsilon', '-1'], /--epsilon <x>' argument '-1' is invalid\. expected a finite number >= 0/],
+    [['--only', 'pca,deep'], /unknown experiment "deep"; expected a comma-separated list of pca, sparse, whitening/],
+    [['extra'], /too many arguments/],
+  ];
+
+  for (const [argv, message] of rejected) {
+    it(`rejects ${argv.join(' ')} with exit code 2`, () => {
+      const { outcome, err } = parse(argv);
+      expect(outcome).toEqual({ kind: 'exit', code: 2 });
+      expect(err).toMatch(message);
+    });
+  }
+
+  it('prints help and exits 0 for --help', () => {
+    const { outcome, out } = parse(['--help']);
+    expect(outcome).toEqual({ kind: 'exit', code: 0 });
+    expect(out).toContain('--sparse-iterations <n>');
+    expect(out).toContain('--full');
+  });
+});
