@@ -167,13 +167,29 @@ const exp = (x: number): string => x.toExponential(2);
 const fixed = (x: number, digits = 4): string => x.toFixed(digits);
 const verdict = (held: boolean): string => (held ? '**Held.**' : '**Did not hold.**');
 
+const stopReasonText = (reason: string): string => {
+  switch (reason) {
+    case 'line-search-failed':
+      return 'no step lowered the loss any further in float64';
+    case 'gradient-tolerance':
+      return 'the gradient norm reached its tolerance';
+    case 'loss-change-tolerance':
+      return 'the loss stopped changing';
+    case 'max-iterations':
+      return 'the iteration budget ran out';
+    default:
+      return reason;
+  }
+};
+
 const pcaMarkdown = (pca: PcaSection): string[] => [
   '## 1. A linear autoencoder spans the principal subspace',
   '',
   `A tied linear autoencoder with k = ${pca.components} hidden units (identity activations, squared error, ` +
     `no weight decay) was trained with L-BFGS on ${pca.trainCount} centred training digits and compared with ` +
     `PCA of the same data (Jacobi eigendecomposition of the 784 x 784 covariance). ` +
-    `L-BFGS ran ${pca.iterations} iterations and stopped by "${pca.stopReason}" at gradient norm ${exp(pca.finalGradientNorm)}.`,
+    `L-BFGS ran ${pca.iterations} iterations and stopped (${stopReasonText(pca.stopReason)}) at gradient norm ` +
+    `${exp(pca.finalGradientNorm)}.`,
   '',
   '| quantity | value |',
   '|---|---|',
@@ -184,8 +200,8 @@ const pcaMarkdown = (pca: PcaSection): string[] => [
   `| PCA reconstruction error (train) | ${pca.pcaReconstructionError.toPrecision(12)} |`,
   `| autoencoder / PCA reconstruction error (test) | ${fixed(pca.testReconstructionError)} / ${fixed(pca.pcaTestReconstructionError)} |`,
   '',
-  `${verdict(pca.held)} The claim needs the largest angle at most ${MAX_PRINCIPAL_ANGLE} and the relative gap at most ` +
-    `${MAX_RELATIVE_ERROR_GAP}. The weight vectors themselves are not the eigenvectors, only a mix of them, as the ` +
+  `${verdict(pca.held)} The claim needs the largest angle at most ${exp(MAX_PRINCIPAL_ANGLE)} and the relative gap at ` +
+    `most ${exp(MAX_RELATIVE_ERROR_GAP)}. The weight vectors themselves are not the eigenvectors, only a mix of them, as the ` +
     'figure shows (top: the leading eigenvectors; bottom: the rows of W; grey is 0).',
   '',
   `![principal components and linear autoencoder weights](${pca.figure})`,
@@ -199,10 +215,10 @@ const sparseMarkdown = (entries: readonly SparseEntry[], held: boolean): string[
     '',
     `Sigmoid autoencoders 784 -> ${first.hiddenSize} -> 784 (untied weights, sigmoid output, squared error, ` +
       `lambda = ${first.lambda}, rho = ${first.rho}) were trained with L-BFGS for ${first.iterations} iterations on ` +
-      `${first.trainCount} training digits, from the same initial weights, for each beta. "Active" counts hidden ` +
-      'outputs above 0.5.',
+      `${first.trainCount} training digits, from the same initial weights, for each beta. A hidden unit counts as ` +
+      'active for a sample when its output exceeds 0.5.',
     '',
-    '| beta | mean activation (rho-hat) | active units per sample | reconstruction error (train) | (test) | figure |',
+    '| beta | mean activation (rho-hat) | active units per sample (share of H) | reconstruction error (train) | (test) | figure |',
     '|---|---|---|---|---|---|',
   ];
   for (const e of entries) {
@@ -225,8 +241,9 @@ const whiteningMarkdown = (w: WhiteningSection): string[] => [
   '## 3. Whitening gives the identity covariance',
   '',
   `PCA and ZCA whitening were fitted on ${w.trainCount} training digits with epsilon = ${w.epsilon}. The covariance has ` +
-    `${w.zeroVarianceDirections} directions of zero variance (constant pixels); its eigenvalues range from ` +
-    `${exp(w.smallestPositiveEigenvalue)} to ${fixed(w.largestEigenvalue)} otherwise. The target covariance of the whitened ` +
+    `${w.zeroVarianceDirections} directions of zero variance (constant border pixels, and pixels that vary only ` +
+    'together); its other eigenvalues range from ' +
+    `${exp(w.smallestPositiveEigenvalue)} to ${fixed(w.largestEigenvalue)}. The target covariance of the whitened ` +
     'data is diag(lambda / (lambda + epsilon)) in the eigenbasis (PCA) or E diag(lambda / (lambda + epsilon)) E^T in ' +
     'pixel space (ZCA).',
   '',
@@ -236,7 +253,7 @@ const whiteningMarkdown = (w: WhiteningSection): string[] => [
   `| output dimension | ${w.pca.outputDimension} | ${w.zca.outputDimension} |`,
   `| max \\|P - P^T\\| | - | ${exp(w.zca.symmetryError)} |`,
   '',
-  `${verdict(w.held)} The claim needs both covariance errors at most ${MAX_COVARIANCE_ERROR}. In the figure, the rows ` +
+  `${verdict(w.held)} The claim needs both covariance errors at most ${exp(MAX_COVARIANCE_ERROR)}. In the figure, the rows ` +
     'are the original digits, their PCA-whitened coefficients laid out as 28 x 28 images (noise-like, since the ' +
     'coefficients follow eigenvalue order, not pixel order) and the ZCA-whitened digits (strokes and edges kept).',
   '',
