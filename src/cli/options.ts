@@ -74,7 +74,7 @@ const experimentList = (text: string): ExperimentName[] => {
   return [...new Set(names)] as ExperimentName[];
 };
 
-/** Where commander prints help and errors; tests pass their own to capture the text. */
+/** Output streams for commander's help and error text. Tests pass their own to capture the text. */
 export interface OutputSink {
   readonly writeOut: (text: string) => void;
   readonly writeErr: (text: string) => void;

@@ -27,8 +27,10 @@ export interface PcaExperimentSettings {
   /** Iteration cap of L-BFGS for the linear autoencoder. */
   readonly maxIterations: number;
   /**
-   * L-BFGS stops once the gradient norm falls below this. The principal angles shrink in proportion
-   * to the gradient, so it must be small: 1e-8 leaves angles of about 1e-7 on MNIST.
+   * L-BFGS stops once the gradient norm falls below this. The principal angles shrink roughly in
+   * proportion to the gradient norm divided by the gap lambda_k - lambda_(k+1), so it must be small. On
+   * 10,000 MNIST digits with k = 16, L-BFGS ends at a gradient norm near 4e-6 (where no step lowers the
+   * loss in float64) with angles below 1e-5.
    */
   readonly gradientTolerance: number;
 }
@@ -105,7 +107,7 @@ export const runPcaVersusLinearAutoencoder = (
     E.Do,
     E.tap(() => E.right(onProgress({ phase: 'PCA: Jacobi eigendecomposition of the covariance' }))),
     E.bindW('pca', () => fitPca(train, { components: settings.components })),
-    // The autoencoder sees the same centred data as PCA, so both describe the same scatter matrix.
+    // The autoencoder is trained on the same centred data as PCA, so both describe one scatter matrix.
     E.bindW('centredTrain', ({ pca }) => E.right(centre(train, pca.mean))),
     E.bindW('centredTest', ({ pca }) => E.right(centre(test, pca.mean))),
     E.bindW('autoencoder', ({ centredTrain }) => {

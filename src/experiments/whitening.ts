@@ -1,10 +1,10 @@
 /**
  * Experiment: PCA and ZCA whitening of digits.
  *
- * Procedure: fit both transforms on the training digits with the same epsilon, whiten the training
- * digits, and measure how far the covariance of the result is from its exact target
- * diag(lambda / (lambda + epsilon)) (PCA, in the eigenbasis) or E diag(lambda / (lambda + epsilon)) E^T
- * (ZCA, in pixel space). The first few digits are returned original, PCA-whitened and ZCA-whitened, to be
+ * Procedure: fit both transforms on the training digits with the same epsilon and whiten the training
+ * digits. Then measure how far the covariance of the result is from its exact target:
+ * diag(lambda / (lambda + epsilon)) for PCA, in the eigenbasis, or E diag(lambda / (lambda + epsilon)) E^T
+ * for ZCA, in pixel space. The first few digits are returned original, PCA-whitened and ZCA-whitened, to be
  * drawn as images: PCA-whitened coefficients have no spatial order and look like noise, while ZCA keeps
  * the strokes.
  */

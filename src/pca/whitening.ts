@@ -8,8 +8,8 @@
  * - ZCA whitening, Q = E: P = E diag(lambda)^(-1/2) E^T. P is symmetric and, among all whitening matrices,
  *   keeps the output closest to the input, so whitened images still look like images.
  *
- * Regularisation replaces lambda by lambda + epsilon: directions of tiny variance are then scaled by at
- * most 1/sqrt(epsilon) instead of being blown up, and the output covariance becomes
+ * Regularisation replaces lambda by lambda + epsilon, so directions of tiny variance are scaled by at most
+ * 1/sqrt(epsilon) instead of being blown up. The output covariance then becomes
  * E diag(lambda / (lambda + epsilon)) E^T (ZCA) or diag(lambda / (lambda + epsilon)) (PCA) instead of I.
  */
 import * as E from 'fp-ts/lib/Either.js';

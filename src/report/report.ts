@@ -133,7 +133,7 @@ export const sparseEntry = (run: SparseRunResult, lambda: number, trainCount: nu
 });
 
 /**
- * The sparsity claim holds when the mean activation falls as beta rises and, at the largest beta, lies
+ * Checks the sparsity claim: the mean activation falls as beta rises and, at the largest beta, lies
  * within {@link MAX_ACTIVATION_GAP} of rho.
  */
 export const sparseClaimHolds = (entries: readonly SparseEntry[]): boolean => {

@@ -26,7 +26,7 @@ import type { Rng } from '../random/rng.js';
 // Types
 // -------------------------------------------------------------------------------------------------
 
-/** Which optimiser minimises the objective, with its options. */
+/** The optimiser that minimises the objective, with its options. */
 export type OptimizerSettings =
   | ({ readonly kind: 'lbfgs' } & LbfgsOptions)
   | ({ readonly kind: 'gradient-descent' } & GradientDescentOptions)
@@ -39,7 +39,7 @@ export type OptimizerSettings =
       readonly momentum?: number;
     };
 
-/** What to train: the architecture, the regulariser and the N x D training samples. */
+/** A training problem: the architecture, the regulariser and the N x D training samples. */
 export interface AutoencoderProblem {
   readonly config: AutoencoderConfig;
   readonly regularization: Regularization;
@@ -67,8 +67,8 @@ export interface TrainedAutoencoder {
  * progress callback is called once per iteration (per epoch for SGD).
  *
  * Errors: `InvalidArgumentError` for an invalid architecture, regulariser, data, starting parameters or
- * optimiser option; `TrainingFailure` when the loss or gradient becomes NaN or infinite, carrying the
- * last finite parameters in `lastFinite.theta` (unpack them with `unpackParams`).
+ * optimiser option. `TrainingFailure` when the loss or gradient becomes NaN or infinite: it carries the
+ * last finite parameters in `lastFinite.theta`, which `unpackParams` turns back into weights.
  *
  * @example
  * const [result, next] = trainAutoencoder(
