@@ -116,7 +116,7 @@ describe('fitPca', () => {
     );
   });
 
-  it('explained variance ratios are descending and sum to at most 1', () => {
+  it('explained variance ratios descend and sum to 1', () => {
     fc.assert(
       fc.property(dataSet, (x) => {
         const ratios = right(fitPca(x)).explainedVarianceRatio;

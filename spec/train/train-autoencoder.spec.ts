@@ -69,6 +69,14 @@ describe('trainAutoencoder', () => {
     })(fitPca(x, { components: 3 }));
     const sampleAngle = E.getOrElseW(() => Number.NaN)(maxPrincipalAngle(pca.components, weightsAsColumns));
     expect(sampleAngle).toBeLessThan(1e-6);
+
+    // With tied weights the minimum also forces W W^T = I: only orthogonal mixes of the eigenvectors
+    // reach it, unlike the untied case, where any invertible mix does.
+    const w = result.right.params.W;
+    const gram = multiply(w, transpose(w));
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 3; j++) expect(Math.abs(gram.data[i * 3 + j] - (i === j ? 1 : 0))).toBeLessThan(1e-6);
+    }
   });
 
   it('returns the same bytes for the same seed', () => {

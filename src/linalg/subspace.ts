@@ -4,7 +4,8 @@
  * The principal angles 0 <= theta_1 <= ... <= theta_k <= pi/2 between span(A) and span(B) depend only
  * on the two subspaces, not on the bases that span them. A linear autoencoder with k hidden units,
  * trained to its minimum, spans the same subspace as the top k principal components, although its
- * weight vectors are an arbitrary invertible mix of them, so these angles measure the agreement.
+ * weight vectors are a mix of them (orthogonal with tied weights, any invertible mix with untied ones),
+ * so these angles measure the agreement.
  *
  * With orthonormal bases Qa and Qb, cos(theta_i) are the singular values of Qa^T Qb (Björck & Golub,
  * "Numerical methods for computing angles between linear subspaces", Math. Comp. 27, 1973) and
