@@ -69,6 +69,12 @@ const isPositiveInteger = (n: unknown): boolean => typeof n === 'number' && Numb
 const quoted = (value: unknown): string => (typeof value === 'string' ? `'${value}'` : String(value));
 
 /**
+ * Largest number of entries of W (H x D). W, its gradient, W~ and the optimiser's vectors each take
+ * 8 bytes per entry, so 2^27 entries already need several GiB.
+ */
+export const MAX_WEIGHT_COUNT = 2 ** 27;
+
+/**
  * Checks an autoencoder configuration and returns it unchanged, or an error naming `functionName` and
  * the offending field (`config.inputSize`, ...).
  *
@@ -84,6 +90,17 @@ export const validateConfig = (
   }
   if (!isPositiveInteger(config.hiddenSize)) {
     return E.left(invalidArgument(functionName, 'config.hiddenSize', config.hiddenSize, 'a positive integer'));
+  }
+  if (config.inputSize * config.hiddenSize > MAX_WEIGHT_COUNT) {
+    return E.left(
+      invalidArgument(
+        functionName,
+        'config.hiddenSize',
+        config.hiddenSize,
+        `at most ${Math.floor(MAX_WEIGHT_COUNT / config.inputSize)} for ${config.inputSize} inputs, so that W has at ` +
+          `most ${MAX_WEIGHT_COUNT} entries`,
+      ),
+    );
   }
   if (typeof config.tied !== 'boolean') {
     return E.left(invalidArgument(functionName, 'config.tied', String(config.tied), 'true or false'));

@@ -53,6 +53,12 @@ export const validateRegularization = (
   if (!(Number.isFinite(lambda) && lambda >= 0)) {
     return E.left(invalidArgument(functionName, 'regularization.lambda', lambda, 'a finite number >= 0'));
   }
+  // Plain JavaScript callers can omit the key, which the type does not allow: say what to pass.
+  if (sparsity === undefined) {
+    return E.left(
+      invalidArgument(functionName, 'regularization.sparsity', 'undefined', 'an object { rho, beta } or null for no penalty'),
+    );
+  }
   if (sparsity === null) return E.right(regularization);
   if (!(sparsity.rho > 0 && sparsity.rho < 1)) {
     return E.left(invalidArgument(functionName, 'regularization.sparsity.rho', sparsity.rho, 'a number in (0, 1)'));

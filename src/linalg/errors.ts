@@ -96,5 +96,6 @@ export const nonFiniteLoss = (functionName: string, iteration: number, loss: num
   loss,
   message:
     `${functionName}: the loss or its gradient became non-finite (loss ${loss}) at iteration ${iteration}; ` +
-    'the returned parameters are the last finite ones. Lower the learning rate or check the data for extreme values.',
+    'the returned parameters are the last finite ones. Lower the learning rate (gradient descent and SGD), or ' +
+    'check the data and the starting parameters for extreme values.',
 });

@@ -183,6 +183,7 @@ export const requireFiniteNonEmpty = (
   argument: string,
   m: Matrix,
 ): E.Either<InvalidArgumentError, Matrix> => {
+  if (m.data.length !== m.rows * m.cols) return E.left(inconsistentLength(functionName, argument, m));
   if (m.rows === 0 || m.cols === 0) {
     return E.left(invalidArgument(functionName, argument, shapeOf(m), 'a matrix with at least one row and one column'));
   }
@@ -203,6 +204,7 @@ export const requireShape = (
   rows: number | undefined,
   cols: number | undefined,
 ): E.Either<InvalidArgumentError, Matrix> => {
+  if (m.data.length !== m.rows * m.cols) return E.left(inconsistentLength(functionName, argument, m));
   const rowsOk = rows === undefined || m.rows === rows;
   const colsOk = cols === undefined || m.cols === cols;
   if (rowsOk && colsOk) return E.right(m);
@@ -214,6 +216,15 @@ export const requireShape = (
         : `a ${rows} x ${cols} matrix`;
   return E.left(invalidArgument(functionName, argument, `a ${shapeOf(m)} matrix`, expected));
 };
+
+/** The error for a hand-built matrix whose buffer length does not match its shape. */
+const inconsistentLength = (functionName: string, argument: string, m: Matrix): InvalidArgumentError =>
+  invalidArgument(
+    functionName,
+    `${argument}.data.length`,
+    m.data.length,
+    `rows * cols = ${m.rows * m.cols} for a ${shapeOf(m)} matrix (build matrices with fromArray or fromRows)`,
+  );
 
 /** Renders the shape of `m` as `rows x cols`. */
 export const shapeOf = (m: Matrix): string => `${m.rows} x ${m.cols}`;

@@ -5,7 +5,14 @@
 import * as E from 'fp-ts/lib/Either.js';
 
 import { type InvalidArgumentError, invalidArgument } from './errors.js';
-import { type Matrix, type ReadonlyFloat64Array, requireFiniteNonEmpty, shapeOf, unsafeMatrix } from './matrix.js';
+import {
+  type Matrix,
+  type ReadonlyFloat64Array,
+  firstNonFinite,
+  requireFiniteNonEmpty,
+  shapeOf,
+  unsafeMatrix,
+} from './matrix.js';
 import { multiplyTransposeA } from './products.js';
 
 // -------------------------------------------------------------------------------------------------
@@ -171,20 +178,70 @@ export interface Covariance {
   readonly covariance: Matrix;
 }
 
+/** The covariance of data divided by a power of two, so that forming it can neither overflow nor underflow. */
+export interface ScaledCovariance {
+  /** Column means of the data (length D). */
+  readonly mean: Float64Array;
+  /** (1/N) (X_c / s)^T (X_c / s), D x D, with entries of order at most 1. */
+  readonly covariance: Matrix;
+  /** s, a power of two near the largest |entry| of X_c (1 when X_c is zero): Phi = s^2 times `covariance`. */
+  readonly scale: number;
+}
+
+/**
+ * Computes the covariance of an N x D data set X scaled by a power of two s: (1/N) (X_c / s)^T (X_c / s),
+ * where X_c is X with its column means removed and s is near max |X_c|.
+ *
+ * Squaring entries of 1e200 overflows and squaring entries of 1e-200 underflows, although both data sets
+ * are finite. Dividing by a power of two first is exact and keeps every product near 1; eigenvectors of
+ * the scaled matrix are those of Phi, and its eigenvalues are Phi's divided by s^2. Rejects an empty
+ * matrix and non-finite entries.
+ */
+export const scaledCovariance = (x: Matrix): E.Either<InvalidArgumentError, ScaledCovariance> =>
+  E.map((valid: Matrix) => {
+    const mean = columnMeans(valid);
+    const centred = centre(valid, mean);
+    let largest = 0;
+    for (let i = 0; i < centred.data.length; i++) largest = Math.max(largest, Math.abs(centred.data[i]));
+    const scale = largest > 0 ? 2 ** Math.floor(Math.log2(largest)) : 1;
+    const scaled = new Float64Array(centred.data.length);
+    for (let i = 0; i < scaled.length; i++) scaled[i] = centred.data[i] / scale;
+    return { mean, covariance: scatterOfCentred(unsafeMatrix(centred.rows, centred.cols, scaled)), scale };
+  })(requireFiniteNonEmpty('scaledCovariance', 'x', x));
+
 /**
  * Computes the covariance Phi = (1/N) X_c^T X_c of an N x D data set X (one sample per row), where X_c
  * is X with its column means removed.
  *
- * Rejects an empty matrix and non-finite entries. A single sample gives the zero matrix.
+ * Rejects an empty matrix and non-finite entries, and data whose covariance overflows float64 (centred
+ * entries beyond about 1e154). Entries of Phi below about 1e-308 underflow to 0 or to subnormal numbers;
+ * {@link scaledCovariance} keeps them. A single sample gives the zero matrix.
  *
  * @example
  * covariance(x) // Right({ mean: [D], covariance: D x D })
  */
-export const covariance = (x: Matrix): E.Either<InvalidArgumentError, Covariance> =>
-  E.map((valid: Matrix) => {
-    const mean = columnMeans(valid);
-    return { mean, covariance: scatterOfCentred(centre(valid, mean)) };
-  })(requireFiniteNonEmpty('covariance', 'x', x));
+export const covariance = (x: Matrix): E.Either<InvalidArgumentError, Covariance> => {
+  const checked = requireFiniteNonEmpty('covariance', 'x', x);
+  if (E.isLeft(checked)) return checked;
+  const scaled = scaledCovariance(checked.right);
+  if (E.isLeft(scaled)) return scaled;
+  const { mean, covariance: unit, scale } = scaled.right;
+  const factor = scale * scale;
+  const out = new Float64Array(unit.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = unit.data[i] * factor;
+  const bad = firstNonFinite(out);
+  if (bad >= 0) {
+    return E.left(
+      invalidArgument(
+        'covariance',
+        'x',
+        `data whose centred entries reach ${scale.toExponential(2)}`,
+        'data whose covariance fits in float64 (centred entries below about 1e154): rescale it first',
+      ),
+    );
+  }
+  return E.right({ mean, covariance: unsafeMatrix(unit.rows, unit.cols, out) });
+};
 
 /** Returns the value of `name` when it is a finite number >= `minimum`, or an error naming it. */
 export const requireNumberAtLeast = (

@@ -183,7 +183,15 @@ export const checkPositiveInteger = (
   argument: string,
   value: number,
 ): InvalidArgumentError | undefined =>
-  Number.isInteger(value) && value >= 1 ? undefined : invalidArgument(functionName, argument, value, 'an integer >= 1');
+  Number.isInteger(value) && value >= 1 && value <= MAX_COUNT
+    ? undefined
+    : invalidArgument(functionName, argument, value, `an integer in [1, ${MAX_COUNT}]`);
+
+/**
+ * Largest accepted iteration, epoch or sample count. The loss history keeps one float64 per iteration,
+ * so 1e8 iterations already take 800 MB; larger budgets are mistakes, not long runs.
+ */
+export const MAX_COUNT = 100_000_000;
 
 /** Rejects a value that is not a finite number > 0. */
 export const checkPositiveFinite = (

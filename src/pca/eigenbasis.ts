@@ -4,10 +4,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 
-import type { InvalidArgumentError, NotConvergedError } from '../linalg/errors.js';
+import { type InvalidArgumentError, type NotConvergedError, invalidArgument } from '../linalg/errors.js';
 import { symmetricEigen } from '../linalg/jacobi.js';
 import { type Matrix, requireFiniteNonEmpty } from '../linalg/matrix.js';
-import { covariance } from '../linalg/ops.js';
+import { scaledCovariance } from '../linalg/ops.js';
 
 /** The centred second-moment structure of a data set: Phi = E diag(lambda) E^T. */
 export interface Eigenbasis {
@@ -42,17 +42,29 @@ export const fitEigenbasis = (
 ): E.Either<InvalidArgumentError | NotConvergedError, Eigenbasis> =>
   pipe(
     requireFiniteNonEmpty(functionName, 'x', x),
-    E.chainW(covariance),
-    E.chainW(({ mean, covariance: phi }) =>
+    E.chainW(scaledCovariance),
+    // The eigenproblem is solved on the covariance of X / s (see scaledCovariance), so that data of any
+    // finite scale neither overflows nor underflows; the eigenvalues are multiplied by s^2 afterwards.
+    E.chainW(({ mean, covariance: unit, scale }) =>
       pipe(
-        symmetricEigen(phi),
-        E.map((eigen) => {
+        symmetricEigen(unit),
+        E.chainW((eigen) => {
           const eigenvalues = Float64Array.from(eigen.values);
           const zero = numericalZeroThreshold(eigenvalues);
           for (let i = 0; i < eigenvalues.length; i++) {
-            if (eigenvalues[i] <= zero) eigenvalues[i] = 0;
+            eigenvalues[i] = eigenvalues[i] <= zero ? 0 : eigenvalues[i] * scale * scale;
           }
-          return { mean, eigenvalues, eigenvectors: eigen.vectors };
+          if (!Number.isFinite(eigenvalues[0])) {
+            return E.left(
+              invalidArgument(
+                functionName,
+                'x',
+                `data whose centred entries reach ${scale.toExponential(2)}`,
+                'data whose variance fits in float64 (centred entries below about 1e154): rescale it first',
+              ),
+            );
+          }
+          return E.right({ mean, eigenvalues, eigenvectors: eigen.vectors });
         }),
       ),
     ),

@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 
 import { type InvalidArgumentError, type NotConvergedError, invalidArgument } from '../linalg/errors.js';
-import { type Matrix, requireShape, sliceColumns, unsafeMatrix } from '../linalg/matrix.js';
+import { type Matrix, requireFiniteNonEmpty, requireShape, sliceColumns, unsafeMatrix } from '../linalg/matrix.js';
 import { centre } from '../linalg/ops.js';
 import { multiply, multiplyTransposeB } from '../linalg/products.js';
 import { fitEigenbasis } from './eigenbasis.js';
@@ -139,6 +139,7 @@ export const fitPca = (
 export const pcaTransform = (model: PcaModel, x: Matrix): E.Either<InvalidArgumentError, Matrix> =>
   pipe(
     requireShape('pcaTransform', 'x', x, undefined, model.mean.length),
+    E.chain((valid) => requireFiniteNonEmpty('pcaTransform', 'x', valid)),
     E.map((valid) => multiply(centre(valid, model.mean), model.components)),
   );
 
@@ -149,6 +150,7 @@ export const pcaTransform = (model: PcaModel, x: Matrix): E.Either<InvalidArgume
 export const pcaInverseTransform = (model: PcaModel, z: Matrix): E.Either<InvalidArgumentError, Matrix> =>
   pipe(
     requireShape('pcaInverseTransform', 'z', z, undefined, model.components.cols),
+    E.chain((valid) => requireFiniteNonEmpty('pcaInverseTransform', 'z', valid)),
     E.map((valid) => {
       const product = multiplyTransposeB(valid, model.components);
       const d = model.mean.length;

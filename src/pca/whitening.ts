@@ -16,7 +16,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 
 import { type InvalidArgumentError, type NotConvergedError, invalidArgument } from '../linalg/errors.js';
-import { type Matrix, requireShape, sliceColumns, unsafeMatrix } from '../linalg/matrix.js';
+import { type Matrix, requireFiniteNonEmpty, requireShape, sliceColumns, unsafeMatrix } from '../linalg/matrix.js';
 import { centre, transpose } from '../linalg/ops.js';
 import { multiplyTransposeB } from '../linalg/products.js';
 import { type Eigenbasis, fitEigenbasis } from './eigenbasis.js';
@@ -96,7 +96,7 @@ export const fitWhitening = (
   pipe(
     validateWhiteningOptions('fitWhitening', options),
     E.chainW(() => fitEigenbasis('fitWhitening', x)),
-    E.chainW((basis) => whiteningFromEigenbasis(basis, options)),
+    E.chainW((basis) => buildWhitening('fitWhitening', basis, options)),
   );
 
 const validateWhiteningOptions = (
@@ -121,10 +121,17 @@ const validateWhiteningOptions = (
 export const whiteningFromEigenbasis = (
   basis: Eigenbasis,
   options: WhiteningOptions,
+): E.Either<InvalidArgumentError, WhiteningModel> => buildWhitening('whiteningFromEigenbasis', basis, options);
+
+/** Builds the transform; `functionName` names the public caller in error messages. */
+const buildWhitening = (
+  functionName: string,
+  basis: Eigenbasis,
+  options: WhiteningOptions,
 ): E.Either<InvalidArgumentError, WhiteningModel> =>
   pipe(
-    validateWhiteningOptions('whiteningFromEigenbasis', options),
-    E.chain(() => selectComponentCount('whiteningFromEigenbasis', options, basis.eigenvalues)),
+    validateWhiteningOptions(functionName, options),
+    E.chain(() => selectComponentCount(functionName, options, basis.eigenvalues)),
     E.map((k): WhiteningModel => {
       const { method, epsilon } = options;
       const eigenvalues = basis.eigenvalues.slice(0, k);
@@ -157,6 +164,7 @@ export const whiteningFromEigenbasis = (
 export const whiten = (model: WhiteningModel, x: Matrix): E.Either<InvalidArgumentError, Matrix> =>
   pipe(
     requireShape('whiten', 'x', x, undefined, model.mean.length),
+    E.chain((valid) => requireFiniteNonEmpty('whiten', 'x', valid)),
     E.map((valid) => multiplyTransposeB(centre(valid, model.mean), model.transform)),
   );
 
@@ -168,6 +176,7 @@ export const whiten = (model: WhiteningModel, x: Matrix): E.Either<InvalidArgume
 export const unwhiten = (model: WhiteningModel, u: Matrix): E.Either<InvalidArgumentError, Matrix> =>
   pipe(
     requireShape('unwhiten', 'u', u, undefined, model.transform.rows),
+    E.chain((valid) => requireFiniteNonEmpty('unwhiten', 'u', valid)),
     E.map((valid) => {
       const product = multiplyTransposeB(valid, model.inverse);
       const d = model.mean.length;

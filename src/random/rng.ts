@@ -146,8 +146,15 @@ const integerBelow = (stream: Stream, n: number): number => {
   }
 };
 
-/** Draws an integer uniformly from {0, 1, ..., n - 1}; `n` must be an integer in [1, 2^32]. */
+/**
+ * Draws an integer uniformly from {0, 1, ..., n - 1}.
+ *
+ * @throws RangeError when `n` is not an integer in [1, 2^32], for which no draw exists.
+ */
 export const uniformInteger = (rng: Rng, n: number): [number, Rng] => {
+  if (!(Number.isInteger(n) && n >= 1 && n <= 4294967296)) {
+    throw new RangeError(`uniformInteger: n must be an integer in [1, 4294967296], got ${n}.`);
+  }
   const stream = new Stream(rng);
   const k = integerBelow(stream, n);
   return [k, stream.freeze()];

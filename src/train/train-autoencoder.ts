@@ -15,7 +15,7 @@ import {
 } from '../autoencoder/params.js';
 import type { Regularization } from '../autoencoder/regularization.js';
 import { type InvalidArgumentError, invalidArgument } from '../linalg/errors.js';
-import { type Matrix, selectRows } from '../linalg/matrix.js';
+import { type Matrix, firstNonFinite, selectRows } from '../linalg/matrix.js';
 import { type GradientDescentOptions, minimizeGradientDescent } from '../optim/gradient-descent.js';
 import { type LbfgsOptions, minimizeLbfgs } from '../optim/lbfgs.js';
 import { minimizeSgd } from '../optim/sgd.js';
@@ -148,14 +148,22 @@ const packParamsChecked = (
     params.bDecoder.length === d &&
     (config.tied ? params.WDecoder === null : params.WDecoder !== null && params.WDecoder.rows === d && params.WDecoder.cols === h);
   if (!shapeOk) {
+    const decoder = params.WDecoder === null ? 'WDecoder null' : `WDecoder ${params.WDecoder.rows} x ${params.WDecoder.cols}`;
+    const expectedDecoder = config.tied ? 'WDecoder null' : `WDecoder ${d} x ${h}`;
     return E.left(
       invalidArgument(
         'trainAutoencoder',
         'problem.initial',
-        `W ${params.W.rows} x ${params.W.cols}, b ${params.b.length}, bDecoder ${params.bDecoder.length}`,
-        `parameters of a ${config.tied ? 'tied' : 'untied'} ${d}-${h}-${d} autoencoder`,
+        `W ${params.W.rows} x ${params.W.cols}, b ${params.b.length}, ${decoder}, bDecoder ${params.bDecoder.length}`,
+        `parameters of a ${config.tied ? 'tied' : 'untied'} ${d}-${h}-${d} autoencoder: W ${h} x ${d}, b ${h}, ` +
+          `${expectedDecoder}, bDecoder ${d}`,
       ),
     );
   }
-  return E.right(packParams(config, params));
+  const theta = packParams(config, params);
+  const bad = firstNonFinite(theta);
+  if (bad >= 0) {
+    return E.left(invalidArgument('trainAutoencoder', `problem.initial (parameter ${bad} of theta)`, theta[bad], 'a finite number'));
+  }
+  return E.right(theta);
 };
