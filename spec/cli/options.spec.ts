@@ -61,3 +61,26 @@ describe('parseArguments', () => {
     expect(out).toContain('--full');
   });
 });
+
+describe('parseArguments edge cases', () => {
+  it('rejects a hexadecimal epsilon', () => {
+    const { outcome, err } = parse(['--epsilon', '0x10']);
+    expect(outcome).toEqual({ kind: 'exit', code: 2 });
+    expect(err).toMatch(/--epsilon <x>' argument '0x10' is invalid/);
+  });
+
+  it('accepts an exponent epsilon', () => {
+    const { outcome } = parse(['--epsilon', '1e-5']);
+    expect(outcome.kind === 'run' && outcome.settings.epsilon).toBe(1e-5);
+  });
+
+  it('rejects too few images for the pca experiment', () => {
+    const { outcome, err } = parse(['--train-count', '16', '--only', 'pca']);
+    expect(outcome).toEqual({ kind: 'exit', code: 2 });
+    expect(err).toMatch(/--train-count <n>' argument '16' is invalid\. expected at least 17 images/);
+  });
+
+  it('allows few images when pca is not run', () => {
+    expect(parse(['--train-count', '16', '--only', 'whitening']).outcome.kind).toBe('run');
+  });
+});

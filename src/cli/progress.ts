@@ -22,7 +22,8 @@ const terminalReporter = (): ProgressReporter => {
     {
       format: '{phase} |{bar}| {value}/{total} loss {loss} | {duration_formatted}',
       stream: process.stderr,
-      hideCursor: true,
+      // A hidden cursor would stay hidden after Ctrl-C, because the job installs no signal handler.
+      hideCursor: false,
       clearOnComplete: false,
     },
     cliProgress.Presets.shades_classic,

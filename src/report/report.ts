@@ -5,6 +5,7 @@
 import type { PcaExperimentResult } from '../experiments/pca-vs-linear-autoencoder.js';
 import type { SparseRunResult } from '../experiments/sparse-autoencoder.js';
 import type { WhiteningExperimentResult } from '../experiments/whitening.js';
+import { type PatchesSection, renderPatchesMarkdown } from './patches-section.js';
 
 // -------------------------------------------------------------------------------------------------
 // Acceptance thresholds of the claims
@@ -80,12 +81,14 @@ export interface WhiteningSection {
 /** Everything report.json contains. Sections of experiments that were not run are absent. */
 export interface ChapterReport {
   readonly seed: number;
-  readonly data: { readonly source: string; readonly trainCount: number; readonly testCount: number };
+  /** The MNIST images used; absent when only the patch experiment ran. */
+  readonly data?: { readonly source: string; readonly trainCount: number; readonly testCount: number };
   readonly settings: Readonly<Record<string, unknown>>;
   readonly pca?: PcaSection;
   readonly sparse?: SparseEntry[];
   readonly sparseClaimHeld?: boolean;
   readonly whitening?: WhiteningSection;
+  readonly patches?: PatchesSection;
   /** Wall-clock seconds per experiment. */
   readonly seconds: Readonly<Record<string, number>>;
 }
@@ -237,15 +240,23 @@ const sparseMarkdown = (entries: readonly SparseEntry[], held: boolean): string[
   return lines;
 };
 
+const zeroVarianceCauses = (w: WhiteningSection): string => {
+  const d = w.zca.outputDimension;
+  // N centred samples span at most N - 1 directions, so with N <= D at least D - N + 1 have no variance.
+  return w.trainCount <= d
+    ? `at least ${d - w.trainCount + 1} of them because ${w.trainCount} centred samples span at most ` +
+        `${w.trainCount - 1} directions, the rest from constant pixels and pixels that vary only together`
+    : 'constant border pixels, and pixels that vary only together';
+};
+
 const whiteningMarkdown = (w: WhiteningSection): string[] => [
   '## 3. Whitening gives the identity covariance',
   '',
   `PCA and ZCA whitening were fitted on ${w.trainCount} training digits with epsilon = ${w.epsilon}. The covariance has ` +
-    `${w.zeroVarianceDirections} directions of zero variance (constant border pixels, and pixels that vary only ` +
-    'together); its other eigenvalues range from ' +
-    `${exp(w.smallestPositiveEigenvalue)} to ${fixed(w.largestEigenvalue)}. The target covariance of the whitened ` +
-    'data is diag(lambda / (lambda + epsilon)) in the eigenbasis (PCA) or E diag(lambda / (lambda + epsilon)) E^T in ' +
-    'pixel space (ZCA).',
+    `${w.zeroVarianceDirections} directions of zero variance (${zeroVarianceCauses(w)}); its other eigenvalues ` +
+    `range from ${exp(w.smallestPositiveEigenvalue)} to ${fixed(w.largestEigenvalue)}. The target covariance of the ` +
+    'whitened data is diag(lambda / (lambda + epsilon)) in the eigenbasis (PCA) or E diag(lambda / (lambda + epsilon)) ' +
+    'E^T in pixel space (ZCA).',
   '',
   '| quantity | PCA | ZCA |',
   '|---|---|---|',
@@ -263,12 +274,15 @@ const whiteningMarkdown = (w: WhiteningSection): string[] => [
 
 /** Renders the report as Markdown. */
 export const renderMarkdown = (report: ChapterReport): string => {
+  const data =
+    report.data === undefined
+      ? 'No MNIST experiment ran.'
+      : `MNIST: ${report.data.source}; ${report.data.trainCount} training and ${report.data.testCount} test ` +
+        'images, pixels scaled to [0, 1].';
   const lines = [
-    '# The autoencoder chapter, reproduced on MNIST',
+    '# The autoencoder chapter, reproduced',
     '',
-    `Data: ${report.data.source}; ${report.data.trainCount} training and ${report.data.testCount} test images, ` +
-      `pixels scaled to [0, 1]. Seed ${report.seed}. Every reconstruction error is the mean over samples of ` +
-      '(1/2)||x - x^||^2.',
+    `${data} Seed ${report.seed}. Every reconstruction error is the mean over samples of (1/2)||x - x^||^2.`,
     '',
   ];
   if (report.pca !== undefined) lines.push(...pcaMarkdown(report.pca));
@@ -276,6 +290,7 @@ export const renderMarkdown = (report: ChapterReport): string => {
     lines.push(...sparseMarkdown(report.sparse, report.sparseClaimHeld ?? false));
   }
   if (report.whitening !== undefined) lines.push(...whiteningMarkdown(report.whitening));
+  if (report.patches !== undefined) lines.push(...renderPatchesMarkdown(report.patches), '');
   lines.push('## Run time', '', '| experiment | seconds |', '|---|---|');
   for (const [name, seconds] of Object.entries(report.seconds)) lines.push(`| ${name} | ${seconds.toFixed(1)} |`);
   lines.push('');
