@@ -1,0 +1,153 @@
+/**
+ * One function per experiment of the main job: run the experiment's pipeline, write its figures and
+ * return its report section with the advanced generator.
+ */
+import { loadNaturalImages } from '../data/images.js';
+import type { MnistSet } from '../data/mnist.js';
+import type { ExperimentProgressCallback } from '../experiments/progress.js';
+import {
+  UFLDL_FEATURE_SETTINGS,
+  UFLDL_WHITENING_SETTINGS,
+  runPatchFeatures,
+  runPatchWhitening,
+} from '../experiments/patches.js';
+import { runPcaVersusLinearAutoencoder } from '../experiments/pca-vs-linear-autoencoder.js';
+import { runSparseAutoencoders } from '../experiments/sparse-autoencoder.js';
+import { runWhitening } from '../experiments/whitening.js';
+import { sliceRows } from '../linalg/matrix.js';
+import type { Rng } from '../random/rng.js';
+import { pcaFigure, sparseFigure, whiteningFigure } from '../report/figures.js';
+import { patchFigures } from '../report/patches-figures.js';
+import { type PatchesSection, patchesSection } from '../report/patches-section.js';
+import {
+  type PcaSection,
+  type SparseEntry,
+  type WhiteningSection,
+  pcaSection,
+  sparseEntry,
+  whiteningSection,
+} from '../report/report.js';
+import { PCA_COMPONENTS, type RunSettings } from './options.js';
+import { elapsedSeconds, unwrap, writePng } from './output.js';
+
+/** What every section needs from the job: its settings, where to write, and where to report progress. */
+export interface JobContext {
+  readonly settings: RunSettings;
+  readonly directory: string;
+  readonly onProgress: ExperimentProgressCallback;
+  /** Ends the progress display of the phase that just finished. */
+  readonly stopProgress: () => void;
+  readonly log: (line: string) => void;
+  /** Records the wall time of a section under its experiment name. */
+  readonly recordSeconds: (experiment: string, seconds: number) => void;
+}
+
+/** The MNIST images loaded for the job: the first training images and the first test images. */
+export interface MnistData {
+  readonly train: MnistSet;
+  readonly test: MnistSet;
+}
+
+/** Hyperparameters of the sparse autoencoders, as in the UFLDL MNIST exercise. */
+const SPARSE = { hiddenSize: 196, rho: 0.1, lambda: 3e-3, betas: [0, 0.1, 3] } as const;
+
+/** L-BFGS stops the linear autoencoder at this gradient norm, far below what a 1e-4 angle needs. */
+const LINEAR_GRADIENT_TOLERANCE = 1e-9;
+
+/** Number of digits drawn in the whitening figure. */
+const WHITENING_EXAMPLES = 10;
+
+export const runPcaSection = async (context: JobContext, data: MnistData, rng: Rng): Promise<[PcaSection, Rng]> => {
+  const { settings, directory } = context;
+  const start = performance.now();
+  const [result, next] = runPcaVersusLinearAutoencoder(
+    sliceRows(data.train.images, 0, settings.trainCount),
+    data.test.images,
+    { components: PCA_COMPONENTS, maxIterations: settings.pcaIterations, gradientTolerance: LINEAR_GRADIENT_TOLERANCE },
+    rng,
+    context.onProgress,
+  );
+  context.stopProgress();
+  const value = unwrap(result, 'PCA versus linear autoencoder');
+  const section = pcaSection(value, await writePng(directory, 'pca-components.png', pcaFigure(value)));
+  const seconds = elapsedSeconds(start);
+  context.recordSeconds('pca', seconds);
+  context.log(`PCA: largest principal angle ${section.maxPrincipalAngle.toExponential(2)} rad (${seconds.toFixed(0)} s).`);
+  return [section, next];
+};
+
+export const runSparseSection = async (
+  context: JobContext,
+  data: MnistData,
+  rng: Rng,
+): Promise<[SparseEntry[], Rng]> => {
+  const { settings, directory } = context;
+  const start = performance.now();
+  const train = sliceRows(data.train.images, 0, settings.sparseTrainCount);
+  const [result, next] = runSparseAutoencoders(
+    train,
+    data.test.images,
+    { ...SPARSE, maxIterations: settings.sparseIterations },
+    rng,
+    context.onProgress,
+  );
+  context.stopProgress();
+  const runs = unwrap(result, 'sparse autoencoders');
+  const entries: SparseEntry[] = [];
+  for (const run of runs) {
+    const figure = await writePng(directory, `sparse-beta-${run.beta}.png`, sparseFigure(run));
+    entries.push(sparseEntry(run, SPARSE.lambda, train.rows, figure));
+  }
+  const seconds = elapsedSeconds(start);
+  context.recordSeconds('sparse', seconds);
+  const activations = entries.map((entry) => entry.meanActivation.toFixed(3)).join(', ');
+  context.log(`Sparse autoencoders: mean activations ${activations} (${seconds.toFixed(0)} s).`);
+  return [entries, next];
+};
+
+export const runWhiteningSection = async (context: JobContext, data: MnistData): Promise<WhiteningSection> => {
+  const { settings, directory } = context;
+  const start = performance.now();
+  const value = unwrap(
+    runWhitening(
+      sliceRows(data.train.images, 0, settings.trainCount),
+      { epsilon: settings.epsilon, exampleCount: WHITENING_EXAMPLES },
+      context.onProgress,
+    ),
+    'whitening',
+  );
+  context.stopProgress();
+  const section = whiteningSection(value, await writePng(directory, 'whitening.png', whiteningFigure(value)));
+  const seconds = elapsedSeconds(start);
+  context.recordSeconds('whitening', seconds);
+  context.log(
+    `Whitening: covariance errors ${section.pca.covarianceError.toExponential(2)} (PCA), ` +
+      `${section.zca.covarianceError.toExponential(2)} (ZCA).`,
+  );
+  return section;
+};
+
+export const runPatchesSection = async (context: JobContext, rng: Rng): Promise<[PatchesSection, Rng]> => {
+  const { settings, directory } = context;
+  const start = performance.now();
+  context.log('Loading the natural images.');
+  const images = unwrap(await loadNaturalImages(), 'loading the natural images');
+  const [whiteningResult, afterWhitening] = runPatchWhitening(images, UFLDL_WHITENING_SETTINGS, rng, context.onProgress);
+  context.stopProgress();
+  const whitened = unwrap(whiteningResult, 'whitening of image patches');
+  const [featureResult, next] = runPatchFeatures(
+    images,
+    { ...UFLDL_FEATURE_SETTINGS, sampleCount: settings.patchCount, maxIterations: settings.patchIterations },
+    afterWhitening,
+    context.onProgress,
+  );
+  context.stopProgress();
+  const features = unwrap(featureResult, 'sparse autoencoders on image patches');
+  for (const figure of patchFigures(whitened, features)) await writePng(directory, figure.name, figure.image);
+  const section = patchesSection({ images, whitening: whitened, features });
+  const seconds = elapsedSeconds(start);
+  context.recordSeconds('patches', seconds);
+  const edgeLikeness = features.runs.map((run) => run.edgeLikeness.toFixed(2)).join(', ');
+  context.log(`Patches: k = ${section.whitening.components}, edge-likeness ${edgeLikeness} (${seconds.toFixed(0)} s).`);
+  return [section, next];
+};
