@@ -106,3 +106,26 @@ export * from './experiments/progress.js';
 export * from './experiments/pca-vs-linear-autoencoder.js';
 export * from './experiments/sparse-autoencoder.js';
 export * from './experiments/whitening.js';
+
+// Deep networks: softmax classifier, RBM, layer-wise pretraining, deep and denoising autoencoders
+export * from './nn/softmax.js';
+export * from './classifier/layers.js';
+export * from './classifier/network.js';
+export * from './rbm/rbm.js';
+export * from './autoencoder/corruption.js';
+export * from './autoencoder/deep-params.js';
+export * from './autoencoder/deep.js';
+export * from './train/train-rbm.js';
+export * from './train/pretrain.js';
+export * from './train/fine-tune.js';
+export * from './train/train-denoising.js';
+export * from './train/train-deep-autoencoder.js';
+export * from './experiments/pretraining.js';
+export * from './experiments/denoising.js';
+export * from './experiments/deep-autoencoder.js';
+
+// Natural-image patches
+export * from './patches/sampler.js';
+export * from './patches/normalize.js';
+export * from './patches/gabor.js';
+export * from './experiments/patches.js';

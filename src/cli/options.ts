@@ -6,11 +6,30 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 
-/** The experiments the main job can run, in the order it runs them. */
-export const EXPERIMENTS = ['pca', 'sparse', 'whitening', 'patches'] as const;
+import { DEFAULT_PRETRAINING_TRAIN_COUNT, FULL_PRETRAINING_TRAIN_COUNT } from '../experiments/pretraining.js';
 
-/** The experiments that use MNIST; `patches` uses photographs instead. */
-export const MNIST_EXPERIMENTS: readonly ExperimentName[] = ['pca', 'sparse', 'whitening'];
+/** The experiments the main job can run, in the order it runs them. */
+export const EXPERIMENTS = [
+  'pca',
+  'sparse',
+  'whitening',
+  'patches',
+  'pretraining',
+  'denoising',
+  'deep-autoencoder',
+] as const;
+
+/**
+ * The experiments that share the job's MNIST images. `patches` uses photographs, and `pretraining` loads
+ * its own labelled MNIST images.
+ */
+export const MNIST_EXPERIMENTS: readonly ExperimentName[] = [
+  'pca',
+  'sparse',
+  'whitening',
+  'denoising',
+  'deep-autoencoder',
+];
 export type ExperimentName = (typeof EXPERIMENTS)[number];
 
 /** Number of principal components and of linear hidden units in the pca experiment. */
@@ -31,6 +50,16 @@ export interface RunSettings {
   readonly epsilon: number;
   readonly patchCount: number;
   readonly patchIterations: number;
+  /** Training images of the pretraining comparison (the first ones of the training file). */
+  readonly pretrainingTrainCount: number;
+  /** Repetitions of every arm of the pretraining comparison, each with its own seeds. */
+  readonly seeds: number;
+  readonly denoisingTrainCount: number;
+  readonly denoisingEpochs: number;
+  readonly deepTrainCount: number;
+  readonly deepLayers: readonly number[];
+  readonly deepPretrainEpochs: number;
+  readonly deepEpochs: number;
   readonly experiments: readonly ExperimentName[];
   readonly outputDirectory: string;
   readonly full: boolean;
@@ -46,6 +75,13 @@ export const DEFAULT_SIZES = {
   sparseTrainCount: 1_000,
   patchCount: 5_000,
   patchIterations: 400,
+  pretrainingTrainCount: DEFAULT_PRETRAINING_TRAIN_COUNT,
+  denoisingTrainCount: 10_000,
+  denoisingEpochs: 20,
+  deepTrainCount: 20_000,
+  deepLayers: [784, 256, 64, 30],
+  deepPretrainEpochs: 2,
+  deepEpochs: 10,
 } as const;
 
 export const FULL_SIZES = {
@@ -56,6 +92,13 @@ export const FULL_SIZES = {
   sparseTrainCount: 10_000,
   patchCount: 10_000,
   patchIterations: 400,
+  pretrainingTrainCount: FULL_PRETRAINING_TRAIN_COUNT,
+  denoisingTrainCount: 60_000,
+  denoisingEpochs: 20,
+  deepTrainCount: 60_000,
+  deepLayers: [784, 1000, 500, 250, 30],
+  deepPretrainEpochs: 3,
+  deepEpochs: 10,
 } as const;
 
 const integerIn =
@@ -77,6 +120,16 @@ const nonNegativeNumber = (text: string): number => {
     throw new InvalidArgumentError('expected a finite number >= 0.');
   }
   return value;
+};
+
+/** Parses encoder sizes such as `784,256,64,30`: at least two integers >= 1, the first 784 (MNIST pixels). */
+const layerList = (text: string): number[] => {
+  const sizes = text.split(',').map((size) => Number(size.trim()));
+  const valid = sizes.length >= 2 && sizes.every((size) => Number.isSafeInteger(size) && size >= 1) && sizes[0] === 784;
+  if (!valid) {
+    throw new InvalidArgumentError('expected comma-separated layer sizes from 784 down to the code size, e.g. 784,256,64,30.');
+  }
+  return sizes;
 };
 
 const experimentList = (text: string): ExperimentName[] => {
@@ -152,6 +205,47 @@ export const buildProgram = (output: OutputSink = processOutput): Command =>
       ),
     )
     .addOption(
+      new Option('--denoising-train-count <n>', `MNIST training images for each autoencoder of the denoising experiment (default ${DEFAULT_SIZES.denoisingTrainCount}, --full ${FULL_SIZES.denoisingTrainCount})`).argParser(
+        integerIn(1, MNIST_TRAIN_SIZE),
+      ),
+    )
+    .addOption(
+      new Option('--denoising-epochs <n>', `SGD epochs of each autoencoder of the denoising experiment (default ${DEFAULT_SIZES.denoisingEpochs}, --full ${FULL_SIZES.denoisingEpochs})`).argParser(
+        integerIn(1, 10_000),
+      ),
+    )
+    .addOption(
+      new Option('--deep-train-count <n>', `MNIST training images for the deep autoencoder and its PCA baseline (default ${DEFAULT_SIZES.deepTrainCount}, --full ${FULL_SIZES.deepTrainCount})`).argParser(
+        integerIn(2, MNIST_TRAIN_SIZE),
+      ),
+    )
+    .addOption(
+      new Option('--deep-layers <sizes>', `encoder sizes of the deep autoencoder, from 784 down to the code size (default ${DEFAULT_SIZES.deepLayers.join(',')}, --full ${FULL_SIZES.deepLayers.join(',')})`).argParser(
+        layerList,
+      ),
+    )
+    .addOption(
+      new Option('--deep-pretrain-epochs <n>', `SGD epochs of each pretraining autoencoder of the deep autoencoder (default ${DEFAULT_SIZES.deepPretrainEpochs}, --full ${FULL_SIZES.deepPretrainEpochs})`).argParser(
+        integerIn(1, 10_000),
+      ),
+    )
+    .addOption(
+      new Option('--deep-epochs <n>', `SGD epochs of the deep autoencoder's fine-tuning (default ${DEFAULT_SIZES.deepEpochs}, --full ${FULL_SIZES.deepEpochs})`).argParser(
+        integerIn(1, 10_000),
+      ),
+    )
+    .addOption(
+      new Option(
+        '--pretraining-train-count <n>',
+        `training images of the pretraining comparison (default ${DEFAULT_SIZES.pretrainingTrainCount}, --full ${FULL_SIZES.pretrainingTrainCount})`,
+      ).argParser(integerIn(1, MNIST_TRAIN_SIZE)),
+    )
+    .addOption(
+      new Option('--seeds <n>', 'repetitions of every pretraining arm, each with its own seeds, to measure the spread')
+        .argParser(integerIn(1, 100))
+        .default(1),
+    )
+    .addOption(
       new Option('--only <list>', `comma-separated experiments to run: ${EXPERIMENTS.join(', ')}`).argParser(experimentList),
     )
     .addOption(new Option('--out <dir>', 'output folder for report.md, report.json and the figures').default('out'))
@@ -165,11 +259,19 @@ interface RawOptions {
   trainCount?: number;
   testCount?: number;
   sparseTrainCount?: number;
+  pretrainingTrainCount?: number;
+  seeds: number;
   pcaIterations?: number;
   sparseIterations?: number;
   epsilon: number;
   patchCount?: number;
   patchIterations?: number;
+  denoisingTrainCount?: number;
+  denoisingEpochs?: number;
+  deepTrainCount?: number;
+  deepLayers?: number[];
+  deepPretrainEpochs?: number;
+  deepEpochs?: number;
   only?: ExperimentName[];
   out: string;
   full: boolean;
@@ -184,11 +286,19 @@ export const toSettings = (raw: RawOptions): RunSettings => {
     trainCount: raw.trainCount ?? sizes.trainCount,
     testCount: raw.testCount ?? sizes.testCount,
     sparseTrainCount: raw.sparseTrainCount ?? sizes.sparseTrainCount,
+    pretrainingTrainCount: raw.pretrainingTrainCount ?? sizes.pretrainingTrainCount,
+    seeds: raw.seeds,
     pcaIterations: raw.pcaIterations ?? sizes.pcaIterations,
     sparseIterations: raw.sparseIterations ?? sizes.sparseIterations,
     epsilon: raw.epsilon,
     patchCount: raw.patchCount ?? sizes.patchCount,
     patchIterations: raw.patchIterations ?? sizes.patchIterations,
+    denoisingTrainCount: raw.denoisingTrainCount ?? sizes.denoisingTrainCount,
+    denoisingEpochs: raw.denoisingEpochs ?? sizes.denoisingEpochs,
+    deepTrainCount: raw.deepTrainCount ?? sizes.deepTrainCount,
+    deepLayers: raw.deepLayers ?? [...sizes.deepLayers],
+    deepPretrainEpochs: raw.deepPretrainEpochs ?? sizes.deepPretrainEpochs,
+    deepEpochs: raw.deepEpochs ?? sizes.deepEpochs,
     experiments: raw.only ?? [...EXPERIMENTS],
     outputDirectory: raw.out,
     full: raw.full,

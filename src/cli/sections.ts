@@ -3,7 +3,7 @@
  * return its report section with the advanced generator.
  */
 import { loadNaturalImages } from '../data/images.js';
-import type { MnistSet } from '../data/mnist.js';
+import { type MnistSet, loadMnist } from '../data/mnist.js';
 import type { ExperimentProgressCallback } from '../experiments/progress.js';
 import {
   UFLDL_FEATURE_SETTINGS,
@@ -11,11 +11,16 @@ import {
   runPatchFeatures,
   runPatchWhitening,
 } from '../experiments/patches.js';
+import { mnistDeepAutoencoderSettings, runDeepAutoencoder } from '../experiments/deep-autoencoder.js';
+import { mnistDenoisingSettings, runDenoising } from '../experiments/denoising.js';
 import { runPcaVersusLinearAutoencoder } from '../experiments/pca-vs-linear-autoencoder.js';
 import { runSparseAutoencoders } from '../experiments/sparse-autoencoder.js';
 import { runWhitening } from '../experiments/whitening.js';
 import { sliceRows } from '../linalg/matrix.js';
 import type { Rng } from '../random/rng.js';
+import { type DeepAutoencoderSection, deepAutoencoderSection } from '../report/deep-autoencoder-section.js';
+import { deepAutoencoderFigure, denoisingFigure } from '../report/deep-figures.js';
+import { type DenoisingSection, denoisingSection } from '../report/denoising-section.js';
 import { pcaFigure, sparseFigure, whiteningFigure } from '../report/figures.js';
 import { patchFigures } from '../report/patches-figures.js';
 import { type PatchesSection, patchesSection } from '../report/patches-section.js';
@@ -27,6 +32,13 @@ import {
   sparseEntry,
   whiteningSection,
 } from '../report/report.js';
+import {
+  DEFAULT_PRETRAINING_SETTINGS,
+  FULL_PRETRAINING_SETTINGS,
+  runPretrainingExperiment,
+} from '../experiments/pretraining.js';
+import { pretrainingFigure } from '../report/pretraining-figures.js';
+import { type PretrainingSection, buildPretrainingSection } from '../report/pretraining-section.js';
 import { PCA_COMPONENTS, type RunSettings } from './options.js';
 import { elapsedSeconds, unwrap, writePng } from './output.js';
 
@@ -149,5 +161,86 @@ export const runPatchesSection = async (context: JobContext, rng: Rng): Promise<
   context.recordSeconds('patches', seconds);
   const edgeLikeness = features.runs.map((run) => run.edgeLikeness.toFixed(2)).join(', ');
   context.log(`Patches: k = ${section.whitening.components}, edge-likeness ${edgeLikeness} (${seconds.toFixed(0)} s).`);
+  return [section, next];
+};
+
+export const runDenoisingSection = async (
+  context: JobContext,
+  data: MnistData,
+  rng: Rng,
+): Promise<[DenoisingSection, Rng]> => {
+  const { settings, directory } = context;
+  const start = performance.now();
+  const experimentSettings = mnistDenoisingSettings(settings.denoisingEpochs);
+  const train = sliceRows(data.train.images, 0, settings.denoisingTrainCount);
+  const [result, next] = runDenoising(train, data.test.images, experimentSettings, rng, context.onProgress);
+  context.stopProgress();
+  const value = unwrap(result, 'denoising autoencoders');
+  const figures: string[] = [];
+  for (const noise of value.noises) {
+    figures.push(await writePng(directory, `denoising-${noise.noise.kind}.png`, denoisingFigure(noise)));
+  }
+  const section = denoisingSection(value, experimentSettings, figures);
+  const seconds = elapsedSeconds(start);
+  context.recordSeconds('denoising', seconds);
+  const errors = section.noises.map((n) => `${n.kind} ${n.plainError.toFixed(2)} -> ${n.denoisingError.toFixed(2)}`);
+  context.log(`Denoising: corrupted-input error, plain -> denoising: ${errors.join(', ')} (${seconds.toFixed(0)} s).`);
+  return [section, next];
+};
+
+export const runDeepAutoencoderSection = async (
+  context: JobContext,
+  data: MnistData,
+  rng: Rng,
+): Promise<[DeepAutoencoderSection, Rng]> => {
+  const { settings, directory } = context;
+  const start = performance.now();
+  const experimentSettings = mnistDeepAutoencoderSettings(
+    settings.deepLayers,
+    settings.deepPretrainEpochs,
+    settings.deepEpochs,
+  );
+  const train = sliceRows(data.train.images, 0, settings.deepTrainCount);
+  const [result, next] = runDeepAutoencoder(train, data.test.images, experimentSettings, rng, context.onProgress);
+  context.stopProgress();
+  const value = unwrap(result, 'deep autoencoder');
+  const figure = await writePng(directory, 'deep-autoencoder.png', deepAutoencoderFigure(value));
+  const section = deepAutoencoderSection(value, experimentSettings, figure);
+  const seconds = elapsedSeconds(start);
+  context.recordSeconds('deepAutoencoder', seconds);
+  const errors = `test error ${section.testError.toFixed(3)}, PCA ${section.pcaTestError.toFixed(3)}`;
+  context.log(`Deep autoencoder: ${errors} (${seconds.toFixed(0)} s).`);
+  return [section, next];
+};
+
+/**
+ * Runs the pretraining comparison on the first `pretrainingTrainCount` training images (labelled) and all
+ * 10,000 test images, which it loads itself because it needs the labels and more images than the others.
+ */
+export const runPretrainingSection = async (context: JobContext, rng: Rng): Promise<[PretrainingSection, Rng]> => {
+  const { settings, directory } = context;
+  const start = performance.now();
+  context.log(`Pretraining: loading ${settings.pretrainingTrainCount} training and 10000 test images.`);
+  const train = unwrap(await loadMnist({ split: 'train', count: settings.pretrainingTrainCount }), 'loading MNIST');
+  const test = unwrap(await loadMnist({ split: 'test' }), 'loading MNIST');
+  const experimentSettings = {
+    ...(settings.full ? FULL_PRETRAINING_SETTINGS : DEFAULT_PRETRAINING_SETTINGS),
+    seeds: settings.seeds,
+  };
+  const [result, next] = runPretrainingExperiment(
+    { images: train.images, labels: train.labels },
+    { images: test.images, labels: test.labels },
+    experimentSettings,
+    rng,
+    context.onProgress,
+  );
+  context.stopProgress();
+  const value = unwrap(result, 'pretraining');
+  const figure = await writePng(directory, 'pretraining-weights.png', pretrainingFigure(value));
+  const section = buildPretrainingSection(value, experimentSettings, figure);
+  const seconds = elapsedSeconds(start);
+  context.recordSeconds('pretraining', seconds);
+  const accuracies = section.arms.map((arm) => `${arm.name} ${(100 * arm.testAccuracyMean).toFixed(2)}%`).join(', ');
+  context.log(`Pretraining: test accuracies ${accuracies} (${seconds.toFixed(0)} s).`);
   return [section, next];
 };

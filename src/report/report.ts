@@ -5,7 +5,10 @@
 import type { PcaExperimentResult } from '../experiments/pca-vs-linear-autoencoder.js';
 import type { SparseRunResult } from '../experiments/sparse-autoencoder.js';
 import type { WhiteningExperimentResult } from '../experiments/whitening.js';
+import { type DeepAutoencoderSection, renderDeepAutoencoderMarkdown } from './deep-autoencoder-section.js';
+import { type DenoisingSection, renderDenoisingMarkdown } from './denoising-section.js';
 import { type PatchesSection, renderPatchesMarkdown } from './patches-section.js';
+import { type PretrainingSection, renderPretrainingMarkdown } from './pretraining-section.js';
 
 // -------------------------------------------------------------------------------------------------
 // Acceptance thresholds of the claims
@@ -89,6 +92,9 @@ export interface ChapterReport {
   readonly sparseClaimHeld?: boolean;
   readonly whitening?: WhiteningSection;
   readonly patches?: PatchesSection;
+  readonly pretraining?: PretrainingSection;
+  readonly denoising?: DenoisingSection;
+  readonly deepAutoencoder?: DeepAutoencoderSection;
   /** Wall-clock seconds per experiment. */
   readonly seconds: Readonly<Record<string, number>>;
 }
@@ -291,6 +297,9 @@ export const renderMarkdown = (report: ChapterReport): string => {
   }
   if (report.whitening !== undefined) lines.push(...whiteningMarkdown(report.whitening));
   if (report.patches !== undefined) lines.push(...renderPatchesMarkdown(report.patches), '');
+  if (report.pretraining !== undefined) lines.push(...renderPretrainingMarkdown(report.pretraining), '');
+  if (report.denoising !== undefined) lines.push(...renderDenoisingMarkdown(report.denoising));
+  if (report.deepAutoencoder !== undefined) lines.push(...renderDeepAutoencoderMarkdown(report.deepAutoencoder));
   lines.push('## Run time', '', '| experiment | seconds |', '|---|---|');
   for (const [name, seconds] of Object.entries(report.seconds)) lines.push(`| ${name} | ${seconds.toFixed(1)} |`);
   lines.push('');
