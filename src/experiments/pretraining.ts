@@ -62,7 +62,10 @@ export interface PretrainingExperimentSettings {
   readonly seeds: number;
   /** Schedule of each autoencoder during pretraining (sparse and denoising arms). */
   readonly autoencoderPretraining: SgdSchedule;
-  /** Schedule of each RBM during pretraining; `momentum` is the value after the first five epochs. */
+  /**
+   * Schedule of each RBM during pretraining. `momentum` applies from the sixth epoch on, after five epochs
+   * at 0.5 (Hinton's practical guide), so the default 2 and the full 5 epochs run at 0.5 throughout.
+   */
   readonly rbmPretraining: SgdSchedule;
   /** Sparse autoencoder: target activation rho, penalty weight beta, weight decay lambda. */
   readonly sparse: { readonly rho: number; readonly beta: number; readonly lambda: number };

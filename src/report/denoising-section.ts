@@ -117,6 +117,10 @@ const fixed = (x: number): string => x.toFixed(3);
 const verdict = (held: boolean): string => (held ? '**Held.**' : '**Did not hold.**');
 
 /** Renders the section as Markdown lines, starting with a level-2 heading. */
+/** SGD draws new noise for every minibatch; the full-batch optimisers corrupt the training set once. */
+const freshNoise = (training: string): string =>
+  training.toLowerCase().includes('sgd') ? '; every epoch draws new noise' : '; the noise is drawn once';
+
 export const renderDenoisingMarkdown = (section: DenoisingSection): string[] => {
   const lines = [
     '## Denoising autoencoders remove noise from new inputs',
@@ -124,7 +128,7 @@ export const renderDenoisingMarkdown = (section: DenoisingSection): string[] => 
     `Sigmoid autoencoders ${section.architecture.join('-')} (untied weights, sigmoid output, cross-entropy, ` +
       `lambda = ${section.lambda}) were trained on ${section.trainCount} training digits from the same initial ` +
       `weights (${section.training}): once plain, on clean inputs, and once per noise as a denoising autoencoder, ` +
-      'on corrupted inputs with the clean digit as the target; every epoch draws new noise. The test digits ' +
+      `on corrupted inputs with the clean digit as the target${freshNoise(section.training)}. The test digits ` +
       `(${section.testCount}) were then corrupted with the same noise. Each error is the mean over test digits of ` +
       '(1/2)||x^ - x||^2 against the clean digit x. The plain autoencoder reconstructs clean test digits with ' +
       `error ${fixed(section.plainCleanError)}.`,

@@ -175,8 +175,9 @@ const verdictSentence = (section: PretrainingSection): string => {
     }
     case 'not-shown':
       return (
-        `**Not shown.** ${direction} by more than the spread between seeds (the sum of the two arms' standard ` +
-        'deviations), so at this budget pretraining made no difference that the seeds can separate from chance.'
+        `**Not shown.** ${direction}, but no pretrained arm beat it by more than the spread between seeds (the ` +
+        "sum of the two arms' standard deviations), so at this budget pretraining made no difference that the " +
+        'seeds can separate from chance.'
       );
   }
 };
