@@ -13,6 +13,7 @@ import {
   hadamard,
   map,
   maxAbsDifference,
+  meanHalfSquaredDistance,
   scale,
   subtract,
   trace,
@@ -55,6 +56,14 @@ describe('reductions', () => {
     expect(frobeniusNorm(m)).toBe(5);
     expect(trace(m)).toBe(7);
     expect(maxAbsDifference(m, unsafeMatrix(2, 2, Float64Array.of(3, 1, -2, 4)))).toBe(2);
+  });
+
+  it('meanHalfSquaredDistance averages half squared row distances', () => {
+    const a = unsafeMatrix(2, 2, Float64Array.of(0, 0, 1, 1));
+    const b = unsafeMatrix(2, 2, Float64Array.of(3, 4, 1, 1));
+    // Row 0: (1/2)(9 + 16) = 12.5; row 1: 0; mean 6.25.
+    expect(meanHalfSquaredDistance(a, b)).toBe(6.25);
+    expect(() => meanHalfSquaredDistance(a, unsafeMatrix(1, 2, Float64Array.of(0, 0)))).toThrow(/shapes differ/);
   });
 
   it('Frobenius norm does not overflow for entries near the float64 limit', () => {

@@ -15,6 +15,7 @@ import { deepReconstructionError, reconstructDeep } from '../autoencoder/deep.js
 import type { DeepAutoencoderConfig, DeepAutoencoderParams } from '../autoencoder/deep-params.js';
 import type { LibraryError } from '../linalg/errors.js';
 import { type Matrix, sliceRows } from '../linalg/matrix.js';
+import { meanHalfSquaredDistance } from '../linalg/ops.js';
 import { type PcaModel, fitPca, pcaInverseTransform, pcaTransform } from '../pca/pca.js';
 import type { Rng } from '../random/rng.js';
 import { fineTuneDeepAutoencoder, pretrainDeepAutoencoder } from '../train/train-deep-autoencoder.js';
@@ -113,16 +114,6 @@ export const deepExperimentConfig = (encoderSizes: readonly number[]): DeepAutoe
   outputActivation: 'sigmoid',
   loss: 'cross-entropy',
 });
-
-/** Mean over rows of (1/2) ||a_n - b_n||^2 for two matrices of the same shape. */
-const meanHalfSquaredDistance = (a: Matrix, b: Matrix): number => {
-  let sum = 0;
-  for (let i = 0; i < a.data.length; i++) {
-    const r = a.data[i] - b.data[i];
-    sum += r * r;
-  }
-  return (0.5 * sum) / a.rows;
-};
 
 /** Projects onto the principal subspace and back: x^ = E_k E_k^T (x - mean) + mean. */
 const pcaReconstruct = (model: PcaModel, x: Matrix): E.Either<LibraryError, Matrix> =>

@@ -22,6 +22,7 @@ import { type AutoencoderConfig, type AutoencoderParams, initializeAutoencoder }
 import type { Regularization } from '../autoencoder/regularization.js';
 import type { LibraryError } from '../linalg/errors.js';
 import { type Matrix, sliceRows } from '../linalg/matrix.js';
+import { meanHalfSquaredDistance } from '../linalg/ops.js';
 import type { Rng } from '../random/rng.js';
 import { type OptimizerSettings, type TrainedAutoencoder, trainAutoencoder } from '../train/train-autoencoder.js';
 import { trainDenoisingAutoencoder } from '../train/train-denoising.js';
@@ -119,16 +120,6 @@ export const denoisingAutoencoderConfig = (inputSize: number, hiddenSize: number
   outputActivation: 'sigmoid',
   loss: 'cross-entropy',
 });
-
-/** Mean over rows of (1/2) ||a_n - b_n||^2 for two matrices of the same shape. */
-const meanHalfSquaredDistance = (a: Matrix, b: Matrix): number => {
-  let sum = 0;
-  for (let i = 0; i < a.data.length; i++) {
-    const r = a.data[i] - b.data[i];
-    sum += r * r;
-  }
-  return (0.5 * sum) / a.rows;
-};
 
 /** Everything one noise's measurement needs besides the noise itself. */
 interface Evaluation {

@@ -13,7 +13,7 @@ import { meanReconstructionError } from '../autoencoder/autoencoder.js';
 import type { AutoencoderConfig } from '../autoencoder/params.js';
 import type { LibraryError } from '../linalg/errors.js';
 import type { Matrix } from '../linalg/matrix.js';
-import { centre, transpose } from '../linalg/ops.js';
+import { centre, meanHalfSquaredDistance, transpose } from '../linalg/ops.js';
 import { principalAngles } from '../linalg/subspace.js';
 import { type PcaModel, fitPca, halfDiscardedVariance, pcaInverseTransform, pcaTransform } from '../pca/pca.js';
 import type { Rng } from '../random/rng.js';
@@ -70,16 +70,6 @@ export const linearAutoencoderConfig = (inputSize: number, components: number): 
   outputActivation: 'identity',
   loss: 'squared-error',
 });
-
-/** Mean over rows of (1/2)||a_n - b_n||^2 for two equally shaped matrices. */
-const meanHalfSquaredDistance = (a: Matrix, b: Matrix): number => {
-  let sum = 0;
-  for (let i = 0; i < a.data.length; i++) {
-    const r = a.data[i] - b.data[i];
-    sum += r * r;
-  }
-  return (0.5 * sum) / a.rows;
-};
 
 const pcaError = (model: PcaModel, x: Matrix): E.Either<LibraryError, number> =>
   pipe(

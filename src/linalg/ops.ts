@@ -115,6 +115,20 @@ export const maxAbsDifference = (a: Matrix, b: Matrix): number => {
   return largest;
 };
 
+/**
+ * Returns the mean over rows of (1/2) ||a_n - b_n||^2: the reconstruction error of B against A when rows
+ * are samples. @throws RangeError when the shapes differ.
+ */
+export const meanHalfSquaredDistance = (a: Matrix, b: Matrix): number => {
+  requireSameShape('meanHalfSquaredDistance', a, b);
+  let sum = 0;
+  for (let i = 0; i < a.data.length; i++) {
+    const r = a.data[i] - b.data[i];
+    sum += r * r;
+  }
+  return (0.5 * sum) / a.rows;
+};
+
 /** Returns the sum of the diagonal entries. */
 export const trace = (a: Matrix): number => {
   let sum = 0;

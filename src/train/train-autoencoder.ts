@@ -89,7 +89,7 @@ export const trainAutoencoder = (
 
   const [initialParams, afterInit] =
     problem.initial === undefined ? initializeAutoencoder(rng, config) : [problem.initial, rng];
-  const theta0 = packParamsChecked(config, initialParams);
+  const theta0 = packInitialParams('trainAutoencoder', config, initialParams);
   if (E.isLeft(theta0)) return [theta0, afterInit];
 
   const finish = E.map(
@@ -135,8 +135,12 @@ export const trainAutoencoder = (
   }
 };
 
-/** Packs starting parameters after checking their shapes against the architecture. */
-const packParamsChecked = (
+/**
+ * Packs starting parameters into theta after checking their shapes against the architecture and their
+ * entries for NaN and infinity. `functionName` names the public caller in error messages.
+ */
+export const packInitialParams = (
+  functionName: string,
   config: AutoencoderConfig,
   params: AutoencoderParams,
 ): E.Either<InvalidArgumentError, Float64Array> => {
@@ -152,7 +156,7 @@ const packParamsChecked = (
     const expectedDecoder = config.tied ? 'WDecoder null' : `WDecoder ${d} x ${h}`;
     return E.left(
       invalidArgument(
-        'trainAutoencoder',
+        functionName,
         'problem.initial',
         `W ${params.W.rows} x ${params.W.cols}, b ${params.b.length}, ${decoder}, bDecoder ${params.bDecoder.length}`,
         `parameters of a ${config.tied ? 'tied' : 'untied'} ${d}-${h}-${d} autoencoder: W ${h} x ${d}, b ${h}, ` +
@@ -163,7 +167,7 @@ const packParamsChecked = (
   const theta = packParams(config, params);
   const bad = firstNonFinite(theta);
   if (bad >= 0) {
-    return E.left(invalidArgument('trainAutoencoder', `problem.initial (parameter ${bad} of theta)`, theta[bad], 'a finite number'));
+    return E.left(invalidArgument(functionName, `problem.initial (parameter ${bad} of theta)`, theta[bad], 'a finite number'));
   }
   return E.right(theta);
 };

@@ -14,13 +14,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 
 import type { Corruption } from '../autoencoder/corruption.js';
 import { type ObjectiveValue, autoencoderObjective, evaluateObjectiveWithTarget } from '../autoencoder/objective.js';
-import {
-  type AutoencoderConfig,
-  type AutoencoderParams,
-  initializeAutoencoder,
-  packParams,
-  unpackParams,
-} from '../autoencoder/params.js';
+import { initializeAutoencoder, unpackParams } from '../autoencoder/params.js';
 import { type InvalidArgumentError, invalidArgument } from '../linalg/errors.js';
 import { type ReadonlyFloat64Array, selectRows } from '../linalg/matrix.js';
 import { minimizeGradientDescent } from '../optim/gradient-descent.js';
@@ -28,7 +22,12 @@ import { minimizeLbfgs } from '../optim/lbfgs.js';
 import { minimizeSgd } from '../optim/sgd.js';
 import type { OptimizationResult, ProgressCallback, TrainingFailure } from '../optim/types.js';
 import { type Rng, rngFromSeed, uniformInteger } from '../random/rng.js';
-import type { AutoencoderProblem, OptimizerSettings, TrainedAutoencoder } from './train-autoencoder.js';
+import {
+  type AutoencoderProblem,
+  type OptimizerSettings,
+  type TrainedAutoencoder,
+  packInitialParams,
+} from './train-autoencoder.js';
 
 /** Number of distinct 32-bit seeds, the range of the seed that starts the noise stream of SGD. */
 const SEED_COUNT = 2 ** 32;
@@ -77,7 +76,7 @@ export const trainDenoisingAutoencoder = (
 
   const [initialParams, afterInit] =
     problem.initial === undefined ? initializeAutoencoder(rng, config) : [problem.initial, rng];
-  const theta0 = initialTheta(config, initialParams);
+  const theta0 = packInitialParams('trainDenoisingAutoencoder', config, initialParams);
   if (E.isLeft(theta0)) return [theta0, afterInit];
 
   const finish = E.map(
@@ -133,28 +132,4 @@ export const trainDenoisingAutoencoder = (
         afterInit,
       ];
   }
-};
-
-/** Packs starting parameters after checking their shapes against the architecture. */
-const initialTheta = (
-  config: AutoencoderConfig,
-  params: AutoencoderParams,
-): E.Either<InvalidArgumentError, Float64Array> => {
-  const { inputSize: d, hiddenSize: h } = config;
-  const decoderOk = config.tied
-    ? params.WDecoder === null
-    : params.WDecoder !== null && params.WDecoder.rows === d && params.WDecoder.cols === h;
-  const shapeOk =
-    params.W.rows === h && params.W.cols === d && params.b.length === h && params.bDecoder.length === d && decoderOk;
-  if (!shapeOk) {
-    return E.left(
-      invalidArgument(
-        'trainDenoisingAutoencoder',
-        'problem.initial',
-        `W ${params.W.rows} x ${params.W.cols}, b ${params.b.length}, bDecoder ${params.bDecoder.length}`,
-        `parameters of a ${config.tied ? 'tied' : 'untied'} ${d}-${h}-${d} autoencoder`,
-      ),
-    );
-  }
-  return E.right(packParams(config, params));
 };
