@@ -184,7 +184,7 @@ export const runDenoisingSection = async (
   const seconds = elapsedSeconds(start);
   context.recordSeconds('denoising', seconds);
   const errors = section.noises.map((n) => `${n.kind} ${n.plainError.toFixed(2)} -> ${n.denoisingError.toFixed(2)}`);
-  context.log(`Denoising: corrupted-input error, plain -> denoising: ${errors.join(', ')} (${seconds.toFixed(0)} s).`);
+  context.log(`Denoising: error on corrupted test digits, plain -> denoising autoencoder: ${errors.join(', ')} (${seconds.toFixed(0)} s).`);
   return [section, next];
 };
 
