@@ -24,8 +24,8 @@ export class RunFailure extends Error {
 /**
  * Creates `directory` and its missing parents one level at a time.
  *
- * NOTE: `mkdir(path, { recursive: true })` of Node 20 never settles for a path under /proc (it retries
- * forever on ENOENT), so each missing level is created with a plain mkdir, which fails at once.
+ * NOTE: on Node 20.20.2, `mkdir(path, { recursive: true })` never settles for a missing path under /proc
+ * (it retries forever on ENOENT), so each missing level is created with a plain mkdir, which fails at once.
  */
 const createDirectories = async (directory: string): Promise<void> => {
   const missing: string[] = [];

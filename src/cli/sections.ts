@@ -42,7 +42,7 @@ import { type PretrainingSection, buildPretrainingSection } from '../report/pret
 import { PCA_COMPONENTS, type RunSettings } from './options.js';
 import { elapsedSeconds, unwrap, writePng } from './output.js';
 
-/** What every section needs from the job: its settings, where to write, and where to report progress. */
+/** The job state that every section uses: its settings, the output folder and the progress sinks. */
 export interface JobContext {
   readonly settings: RunSettings;
   readonly directory: string;
