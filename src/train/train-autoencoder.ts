@@ -87,18 +87,9 @@ export const trainAutoencoder = (
   const validObjective = autoencoderObjective(config, regularization, samples);
   if (E.isLeft(validObjective)) return [validObjective, rng];
 
-  const [initialParams, afterInit] =
-    problem.initial === undefined ? initializeAutoencoder(rng, config) : [problem.initial, rng];
-  const theta0 = packInitialParams('trainAutoencoder', config, initialParams);
+  const [theta0, afterInit] = initialTheta('trainAutoencoder', problem, rng);
   if (E.isLeft(theta0)) return [theta0, afterInit];
-
-  const finish = E.map(
-    (optimization: OptimizationResult): TrainedAutoencoder => ({
-      config,
-      params: unpackParams(config, optimization.theta),
-      optimization,
-    }),
-  );
+  const finish = E.map(toTrainedAutoencoder(config));
 
   switch (optimizer.kind) {
     case 'lbfgs':
@@ -134,6 +125,29 @@ export const trainAutoencoder = (
       ];
   }
 };
+
+/**
+ * Returns the starting theta of a training run: `problem.initial` packed after its checks, or fresh
+ * parameters drawn by `initializeAutoencoder` (which advances the generator) when it is absent.
+ */
+export const initialTheta = (
+  functionName: string,
+  problem: AutoencoderProblem,
+  rng: Rng,
+): [E.Either<InvalidArgumentError, Float64Array>, Rng] => {
+  const [initialParams, afterInit] =
+    problem.initial === undefined ? initializeAutoencoder(rng, problem.config) : [problem.initial, rng];
+  return [packInitialParams(functionName, problem.config, initialParams), afterInit];
+};
+
+/** Turns an optimiser's result into the trained autoencoder it describes. */
+export const toTrainedAutoencoder =
+  (config: AutoencoderConfig) =>
+  (optimization: OptimizationResult): TrainedAutoencoder => ({
+    config,
+    params: unpackParams(config, optimization.theta),
+    optimization,
+  });
 
 /**
  * Packs starting parameters into theta after checking their shapes against the architecture and their

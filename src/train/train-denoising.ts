@@ -14,19 +14,19 @@ import { pipe } from 'fp-ts/lib/function.js';
 
 import type { Corruption } from '../autoencoder/corruption.js';
 import { type ObjectiveValue, autoencoderObjective, evaluateObjectiveWithTarget } from '../autoencoder/objective.js';
-import { initializeAutoencoder, unpackParams } from '../autoencoder/params.js';
 import { type InvalidArgumentError, invalidArgument } from '../linalg/errors.js';
 import { type ReadonlyFloat64Array, selectRows } from '../linalg/matrix.js';
 import { minimizeGradientDescent } from '../optim/gradient-descent.js';
 import { minimizeLbfgs } from '../optim/lbfgs.js';
 import { minimizeSgd } from '../optim/sgd.js';
-import type { OptimizationResult, ProgressCallback, TrainingFailure } from '../optim/types.js';
+import type { ProgressCallback, TrainingFailure } from '../optim/types.js';
 import { type Rng, rngFromSeed, uniformInteger } from '../random/rng.js';
 import {
   type AutoencoderProblem,
   type OptimizerSettings,
   type TrainedAutoencoder,
-  packInitialParams,
+  initialTheta,
+  toTrainedAutoencoder,
 } from './train-autoencoder.js';
 
 /** Number of distinct 32-bit seeds, the range of the seed that starts the noise stream of SGD. */
@@ -74,18 +74,9 @@ export const trainDenoisingAutoencoder = (
   const valid = autoencoderObjective(config, regularization, samples);
   if (E.isLeft(valid)) return [valid, rng];
 
-  const [initialParams, afterInit] =
-    problem.initial === undefined ? initializeAutoencoder(rng, config) : [problem.initial, rng];
-  const theta0 = packInitialParams('trainDenoisingAutoencoder', config, initialParams);
+  const [theta0, afterInit] = initialTheta('trainDenoisingAutoencoder', problem, rng);
   if (E.isLeft(theta0)) return [theta0, afterInit];
-
-  const finish = E.map(
-    (optimization: OptimizationResult): TrainedAutoencoder => ({
-      config,
-      params: unpackParams(config, optimization.theta),
-      optimization,
-    }),
-  );
+  const finish = E.map(toTrainedAutoencoder(config));
 
   switch (optimizer.kind) {
     case 'lbfgs':
