@@ -27,7 +27,8 @@ describe('README example', () => {
       rngFromSeed(42),
     );
 
-    expect(E.isRight(whitened) && [whitened.right.rows, whitened.right.cols]).toEqual([4, 3]);
+    expect(E.isRight(whitened)).toBe(true);
+    expect(E.isRight(whitened) ? [whitened.right.rows, whitened.right.cols] : []).toEqual([4, 3]);
     expect(E.isRight(trained)).toBe(true);
     expect(nextRng.state).not.toEqual(rngFromSeed(42).state);
   });

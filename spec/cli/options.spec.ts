@@ -71,7 +71,8 @@ describe('parseArguments edge cases', () => {
 
   it('accepts an exponent epsilon', () => {
     const { outcome } = parse(['--epsilon', '1e-5']);
-    expect(outcome.kind === 'run' && outcome.settings.epsilon).toBe(1e-5);
+    expect(outcome.kind).toBe('run');
+    expect(outcome.kind === 'run' ? outcome.settings.epsilon : Number.NaN).toBe(1e-5);
   });
 
   it('rejects too few images for the pca experiment', () => {

@@ -43,7 +43,8 @@ describe('runSparseAutoencoders reproducibility', () => {
     const small = { ...train, rows: 20, data: train.data.slice(0, 20 * train.cols) };
     const [a] = runSparseAutoencoders(small, test, settings, rngFromSeed(7), ignoreProgress);
     const [b] = runSparseAutoencoders(small, test, settings, rngFromSeed(7), ignoreProgress);
-    expect(E.isRight(a) && E.isRight(b)).toBe(true);
+    expect(E.isRight(a)).toBe(true);
+    expect(E.isRight(b)).toBe(true);
     if (E.isLeft(a) || E.isLeft(b)) return;
     expect(Buffer.from(a.right[0].weights.data.buffer)).toEqual(Buffer.from(b.right[0].weights.data.buffer));
   });

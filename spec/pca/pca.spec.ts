@@ -173,7 +173,8 @@ describe('pcaTransform', () => {
   it('rejects data of another dimension', () => {
     const model = right(fitPca(scaledGaussian(1, 10, [1, 2, 3]), { components: 2 }));
     const result = pcaTransform(model, unsafeMatrix(1, 2, Float64Array.of(1, 2)));
-    expect(E.isLeft(result) && result.left.message).toBe(
+    expect(E.isLeft(result)).toBe(true);
+    expect(E.isLeft(result) ? result.left.message : '').toBe(
       'pcaTransform: x must be a matrix with 3 columns, got a 1 x 2 matrix.',
     );
   });

@@ -165,11 +165,13 @@ describe('fitWhitening', () => {
   it('rejects a bad method or epsilon', () => {
     const x = correlatedData(1, 10, 2);
     const badEpsilon = fitWhitening(x, { method: 'zca', epsilon: -1 });
-    expect(E.isLeft(badEpsilon) && badEpsilon.left.message).toBe(
+    expect(E.isLeft(badEpsilon)).toBe(true);
+    expect(E.isLeft(badEpsilon) ? badEpsilon.left.message : '').toBe(
       'fitWhitening: options.epsilon must be a finite number >= 0, got -1.',
     );
     const badMethod = fitWhitening(x, { method: 'pcaa' as 'pca', epsilon: 0 });
-    expect(E.isLeft(badMethod) && badMethod.left.message).toContain("options.method must be 'pca' or 'zca'");
+    expect(E.isLeft(badMethod)).toBe(true);
+    expect(E.isLeft(badMethod) ? badMethod.left.message : '').toContain("options.method must be 'pca' or 'zca'");
   });
 
   it('leaves its input unchanged', () => {

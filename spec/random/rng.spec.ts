@@ -59,7 +59,8 @@ describe('rngFromSeed', () => {
   it('parseSeed rejects values outside the 32-bit range', () => {
     expect(E.isRight(parseSeed(0))).toBe(true);
     const bad = parseSeed(-1);
-    expect(E.isLeft(bad) && bad.left.message).toBe('parseSeed: seed must be an integer in [0, 4294967295], got -1.');
+    expect(E.isLeft(bad)).toBe(true);
+    expect(E.isLeft(bad) ? bad.left.message : '').toBe('parseSeed: seed must be an integer in [0, 4294967295], got -1.');
     expect(E.isLeft(parseSeed(1.5))).toBe(true);
   });
 });
@@ -100,7 +101,9 @@ describe('distributions', () => {
     fc.assert(
       fc.property(seed, fc.integer({ min: 1, max: 1000 }), (s, n) => {
         const [k] = uniformInteger(rngFromSeed(s), n);
-        expect(Number.isInteger(k) && k >= 0 && k < n).toBe(true);
+        expect(Number.isInteger(k)).toBe(true);
+        expect(k).toBeGreaterThanOrEqual(0);
+        expect(k).toBeLessThan(n);
       }),
     );
   });

@@ -93,7 +93,8 @@ describe('trainAutoencoder', () => {
       );
     const [a, rngA] = train();
     const [b, rngB] = train();
-    expect(E.isRight(a) && E.isRight(b)).toBe(true);
+    expect(E.isRight(a)).toBe(true);
+    expect(E.isRight(b)).toBe(true);
     if (E.isRight(a) && E.isRight(b)) {
       expect(Buffer.from(a.right.optimization.theta.buffer)).toEqual(Buffer.from(b.right.optimization.theta.buffer));
     }
@@ -155,7 +156,8 @@ describe('trainAutoencoder', () => {
       { kind: 'lbfgs', maxIterations: 1 },
       rngFromSeed(1),
     );
-    expect(E.isLeft(result) && result.left.message).toContain('trainAutoencoder: problem.initial must be parameters of a tied 3-2-3 autoencoder');
+    expect(E.isLeft(result)).toBe(true);
+    expect(E.isLeft(result) ? result.left.message : '').toContain('trainAutoencoder: problem.initial must be parameters of a tied 3-2-3 autoencoder');
   });
 
   it('reports a diverging run with the last finite parameters', () => {

@@ -53,7 +53,7 @@ export const validateRegularization = (
   if (!(Number.isFinite(lambda) && lambda >= 0)) {
     return E.left(invalidArgument(functionName, 'regularization.lambda', lambda, 'a finite number >= 0'));
   }
-  // Plain JavaScript callers can omit the key, which the type does not allow: say what to pass.
+  // Plain JavaScript callers can omit the key, which the type does not allow. The error states what to pass.
   if (sparsity === undefined) {
     return E.left(
       invalidArgument(functionName, 'regularization.sparsity', 'undefined', 'an object { rho, beta } or null for no penalty'),

@@ -1,9 +1,9 @@
 /**
  * Experiment: a linear autoencoder trained to its minimum spans the principal subspace.
  *
- * Procedure: centre the training digits, fit PCA with k components by the Jacobi method, train a tied
+ * Procedure: centre the training digits and fit PCA with k components by the Jacobi method. Train a tied
  * linear autoencoder (identity activations, squared error, k hidden units) on the same centred data with
- * L-BFGS, then compare the two k-dimensional subspaces by their principal angles, and the autoencoder's
+ * L-BFGS. Then compare the two k-dimensional subspaces by their principal angles, and the autoencoder's
  * reconstruction error with half the sum of the discarded eigenvalues, its theoretical minimum.
  */
 import * as E from 'fp-ts/lib/Either.js';

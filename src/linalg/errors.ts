@@ -14,7 +14,7 @@ export interface InvalidArgumentError {
   readonly argument: string;
   /** The rejected value, rendered as text. */
   readonly value: string;
-  /** What the argument must be, e.g. `a number in (0, 1)`. */
+  /** The allowed values of the argument, e.g. `a number in (0, 1)`. */
   readonly expected: string;
   readonly message: string;
 }

@@ -158,7 +158,7 @@ const P = 6;
 const A_POINTER = 7;
 const C_ROW = 8;
 const I32_LOCALS = 3;
-/** acc(i, half) holds C entries (i, 2 half) and (i, 2 half + 1) of the current tile. */
+/** acc(i, half) contains C entries (i, 2 half) and (i, 2 half + 1) of the current tile. */
 const ACCUMULATOR = 9;
 const accumulator = (row: number, half: number): number => ACCUMULATOR + 2 * row + half;
 const B_LOW = ACCUMULATOR + 2 * SIMD_TILE;
@@ -270,7 +270,7 @@ interface KernelExports {
  * Compiles and instantiates the kernel with its own 5 MiB memory, or returns null when the runtime
  * has no WebAssembly or no SIMD extension (`validate` then rejects the module).
  *
- * NOTE: a kernel is a scratch workspace: a caller that holds one must not interleave two products on
+ * NOTE: a kernel is a scratch workspace: a caller that keeps one must not interleave two products on
  * it. `products.ts` keeps one per module instance, which is safe because a product runs to completion
  * before JavaScript on the same thread runs anything else (each worker thread loads its own modules).
  */

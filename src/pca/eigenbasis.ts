@@ -44,7 +44,7 @@ export const fitEigenbasis = (
     requireFiniteNonEmpty(functionName, 'x', x),
     E.chainW(scaledCovariance),
     // The eigenproblem is solved on the covariance of X / s (see scaledCovariance), so that data of any
-    // finite scale neither overflows nor underflows; the eigenvalues are multiplied by s^2 afterwards.
+    // finite scale neither overflows nor underflows. The eigenvalues are multiplied by s^2 afterwards.
     E.chainW(({ mean, covariance: unit, scale }) =>
       pipe(
         symmetricEigen(unit),

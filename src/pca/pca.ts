@@ -2,7 +2,7 @@
  * Principal component analysis: project centred data onto the leading eigenvectors of its covariance.
  *
  * With Phi = (1/N) X_c^T X_c = E diag(lambda) E^T and lambda descending, PCA with k components maps a
- * sample x to z = E_k^T (x - mean), where E_k holds the first k eigenvectors, and maps a code z back to
+ * sample x to z = E_k^T (x - mean), where E_k contains the first k eigenvectors, and maps a code z back to
  * x^ = E_k z + mean. The mean squared reconstruction error over the training set,
  * (1/N) sum_n ||x_n - x^_n||^2, equals the sum of the discarded eigenvalues lambda_{k+1} + ... + lambda_D.
  */

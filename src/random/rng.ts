@@ -37,8 +37,8 @@ const splitmix32 = (x: number): number => {
 /**
  * Returns the generator for `seed`, an integer in [0, 2^32 - 1].
  *
- * The four state words are splitmix32 of seed, seed + 1, seed + 2 and seed + 3 (mod 2^32); splitmix32 is
- * a bijection, so the words differ and the state is never all zero.
+ * The four state words are splitmix32 of seed, seed + 1, seed + 2 and seed + 3 (mod 2^32). Because
+ * splitmix32 is a bijection, the words differ and the state is never all zero.
  */
 export const rngFromSeed = (seed: number): Rng => {
   const s = seed >>> 0;
