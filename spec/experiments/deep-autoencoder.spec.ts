@@ -1,8 +1,11 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 
+import { deepReconstructionError } from '../../src/autoencoder/deep.js';
+import { initializeDeepAutoencoder } from '../../src/autoencoder/deep-params.js';
 import {
   type DeepAutoencoderExperimentSettings,
+  deepExperimentConfig,
   mnistDeepAutoencoderSettings,
   runDeepAutoencoder,
 } from '../../src/experiments/deep-autoencoder.js';
@@ -11,6 +14,7 @@ import { type Matrix, unsafeMatrix } from '../../src/linalg/matrix.js';
 import { fitPca, halfDiscardedVariance } from '../../src/pca/pca.js';
 import { rngFromSeed, uniforms } from '../../src/random/rng.js';
 import type { OptimizerSettings } from '../../src/train/train-autoencoder.js';
+import { fineTuneDeepAutoencoder, pretrainDeepAutoencoder } from '../../src/train/train-deep-autoencoder.js';
 
 /** Synthetic 12-pixel samples: 50 training and 10 test samples through 12-8-5-3, so a run takes milliseconds. */
 const PIXELS = 12;
@@ -50,7 +54,15 @@ describe('runDeepAutoencoder', () => {
   it('reports finite errors of both models and the fine-tuning budget', () => {
     const result = run(1);
 
-    for (const error of [result.pretrainedTestError, result.trainError, result.testError, result.pcaTestError]) {
+    const errors = [
+      result.pretrainedTestError,
+      result.trainError,
+      result.testError,
+      result.pcaTestError,
+      result.randomStartTrainError,
+      result.randomStartTestError,
+    ];
+    for (const error of errors) {
       expect(Number.isFinite(error)).toBe(true);
       expect(error).toBeGreaterThanOrEqual(0);
     }
@@ -72,10 +84,38 @@ describe('runDeepAutoencoder', () => {
   it('keeps the first test samples and both reconstructions for the figure', () => {
     const { examples } = run(1);
 
-    for (const rows of [examples.originals, examples.deep, examples.pca]) {
+    for (const rows of [examples.originals, examples.deep, examples.randomStart, examples.pca]) {
       expect([rows.rows, rows.cols]).toEqual([4, PIXELS]);
     }
     expect(Array.from(examples.originals.data)).toEqual(Array.from(test.data.subarray(0, 4 * PIXELS)));
+  });
+
+  it('reuses the batch order for the random start', () => {
+    // The same steps by hand: pretrain, fine-tune, draw random weights, fine-tune them from the
+    // generator state the first fine-tuning started from.
+    const config = deepExperimentConfig(settings.encoderSizes);
+    const regularization = { lambda: settings.lambda, sparsity: null };
+    const [pretrained, orderRng] = pretrainDeepAutoencoder(
+      config,
+      train,
+      { optimizer: settings.pretraining, regularization },
+      rngFromSeed(3),
+    );
+    if (E.isLeft(pretrained)) throw new Error(pretrained.left.message);
+    const problem = { config, lambda: settings.lambda, samples: train };
+    const [tuned, afterOrders] = fineTuneDeepAutoencoder(
+      { ...problem, initial: pretrained.right.params },
+      settings.fineTuning,
+      orderRng,
+    );
+    const [randomParams] = initializeDeepAutoencoder(afterOrders, config);
+    const [fromRandom] = fineTuneDeepAutoencoder({ ...problem, initial: randomParams }, settings.fineTuning, orderRng);
+    if (E.isLeft(tuned) || E.isLeft(fromRandom)) throw new Error('fine-tuning failed');
+
+    const result = run(3);
+    expect(result.testError).toBe(deepReconstructionError(config, tuned.right.params, test));
+    expect(result.randomStartTestError).toBe(deepReconstructionError(config, fromRandom.right.params, test));
+    expect(result.randomStartTrainError).toBe(deepReconstructionError(config, fromRandom.right.params, train));
   });
 
   it('gives identical numbers for the same seed', () => {

@@ -28,9 +28,11 @@ const result: DeepAutoencoderExperimentResult = {
   testError: 5.8,
   pcaTrainError: 7.1,
   pcaTestError: 7.2,
+  randomStartTrainError: 9.1,
+  randomStartTestError: 9.3,
   fineTuningIterations: 10,
   fineTuningLoss: 81,
-  examples: { originals: zeros(1, 784), deep: zeros(1, 784), pca: zeros(1, 784) },
+  examples: { originals: zeros(1, 784), deep: zeros(1, 784), randomStart: zeros(1, 784), pca: zeros(1, 784) },
 };
 
 describe('deepAutoencoderSection', () => {
@@ -42,6 +44,15 @@ describe('deepAutoencoderSection', () => {
     expect(section.pretraining).toHaveLength(3);
     expect(deepAutoencoderSection({ ...result, testError: 7.3 }, settings, 'deep.png').held).toBe(false);
   });
+
+  it('records the random start and whether pretraining helped', () => {
+    const section = deepAutoencoderSection(result, settings, 'deep.png');
+
+    expect(section).toMatchObject({ randomStartTrainError: 9.1, randomStartTestError: 9.3 });
+    expect(section.pretrainingHelped).toBe(true);
+    const tie = deepAutoencoderSection({ ...result, randomStartTestError: 5.8 }, settings, 'deep.png');
+    expect(tie.pretrainingHelped).toBe(false);
+  });
 });
 
 describe('renderDeepAutoencoderMarkdown', () => {
@@ -51,6 +62,13 @@ describe('renderDeepAutoencoderMarkdown', () => {
     expect(text).toContain('784-256-64-30-64-256-784');
     expect(text).toContain("**Held.** On 2000 test digits the deep autoencoder's error is 5.800 against 7.200");
     expect(text).toContain('(deep.png)');
+  });
+
+  it('compares the pretrained network with the random start', () => {
+    const text = renderDeepAutoencoderMarkdown(deepAutoencoderSection(result, settings, 'deep.png')).join('\n');
+
+    expect(text).toContain('| deep autoencoder, fine-tuned from random weights | 9.100 | 9.300 |');
+    expect(text).toContain('reaches a test error of 9.300 against 5.800 after pretraining');
   });
 
   it('says so when the claim did not hold', () => {

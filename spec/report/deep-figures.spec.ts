@@ -58,13 +58,13 @@ describe('denoisingFigure', () => {
 });
 
 describe('deepAutoencoderFigure', () => {
-  it('stacks originals, deep and PCA reconstructions', () => {
+  it('stacks originals, pretrained, random-start and PCA reconstructions', () => {
     const result = {
-      examples: { originals: digits(1, 5), deep: digits(0.9, 5), pca: digits(0.8, 5) },
+      examples: { originals: digits(1, 5), deep: digits(0.9, 5), randomStart: digits(0.7, 5), pca: digits(0.8, 5) },
     } as DeepAutoencoderExperimentResult;
     const figure = deepAutoencoderFigure(result);
     if (E.isLeft(figure)) throw new Error(figure.left.message);
 
-    expect({ width: figure.right.width, height: figure.right.height }).toEqual(figureSize(3, 5));
+    expect({ width: figure.right.width, height: figure.right.height }).toEqual(figureSize(4, 5));
   });
 });

@@ -9,6 +9,7 @@ import type {
 import { unsafeMatrix } from '../../src/linalg/matrix.js';
 import {
   buildPretrainingSection,
+  denoisingVersusRbmVerdict,
   pretrainingVerdict,
   renderPretrainingMarkdown,
 } from '../../src/report/pretraining-section.js';
@@ -135,6 +136,61 @@ describe('buildPretrainingSection', () => {
 
   it('counts a loss beyond the spread as no win', () => {
     expect(pretrainingVerdict([{ arm: 'rbm', difference: -0.01, spread: 0.001, exceedsSpread: true }])).toBe('not-shown');
+  });
+});
+
+describe('denoising against RBM (claim N2)', () => {
+  const withDenoisingAndRbm = (denoising: number[], rbm: number[]) => {
+    const random = denoising.map(() => 0.96);
+    return buildPretrainingSection(
+      result({ random, 'sparse-autoencoder': random, 'denoising-autoencoder': denoising, rbm }),
+      SETTINGS,
+    );
+  };
+
+  it('subtracts the RBM mean from the denoising mean', () => {
+    const comparison = withDenoisingAndRbm([0.970, 0.971, 0.972], [0.960, 0.961, 0.962]).denoisingVersusRbm;
+    expect(comparison?.arm).toBe('denoising-autoencoder');
+    expect(comparison?.difference).toBeCloseTo(0.01, 12);
+    expect(comparison?.spread).toBeCloseTo(0.002, 12);
+  });
+
+  it('cannot tell from one seed', () => {
+    const section = withDenoisingAndRbm([0.97], [0.96]);
+    expect(section.denoisingVersusRbm?.verdict).toBe('cannot-tell');
+    expect(renderPretrainingMarkdown(section).join('\n')).toContain(
+      '**Denoising against RBM: cannot tell.** Denoising-autoencoder pretraining reached 97.00% after fine-tuning ' +
+        'and RBM pretraining 96.00%, a difference of +1.00 points;',
+    );
+  });
+
+  it('about as well within the spread', () => {
+    // Standard deviations 0.001 and 0.01 give a spread of 0.011 against a gap of 0.005.
+    const section = withDenoisingAndRbm([0.965, 0.966, 0.967], [0.95, 0.96, 0.97]);
+    expect(section.denoisingVersusRbm?.verdict).toBe('about-as-well');
+    expect(renderPretrainingMarkdown(section).join('\n')).toContain('about as well as RBMs');
+  });
+
+  it('names the arm ahead beyond the spread', () => {
+    expect(withDenoisingAndRbm([0.970, 0.971, 0.972], [0.960, 0.961, 0.962]).denoisingVersusRbm?.verdict).toBe(
+      'denoising-higher',
+    );
+    const rbmAhead = withDenoisingAndRbm([0.960, 0.961, 0.962], [0.970, 0.971, 0.972]);
+    expect(rbmAhead.denoisingVersusRbm?.verdict).toBe('rbm-higher');
+    expect(renderPretrainingMarkdown(rbmAhead).join('\n')).toContain('**Denoising against RBM: did not hold.**');
+  });
+
+  it('maps no excess to about as well', () => {
+    expect(denoisingVersusRbmVerdict({ arm: 'denoising-autoencoder', difference: 0.002, spread: 0.002, exceedsSpread: false })).toBe(
+      'about-as-well',
+    );
+  });
+
+  it('is absent when the run has no RBM arm', () => {
+    const full = result({ random: [0.96], 'sparse-autoencoder': [0.97], 'denoising-autoencoder': [0.965], rbm: [0.955] });
+    const section = buildPretrainingSection({ ...full, arms: full.arms.filter((a) => a.name !== 'rbm') }, SETTINGS);
+    expect('denoisingVersusRbm' in section).toBe(false);
+    expect(renderPretrainingMarkdown(section).join('\n')).not.toContain('Denoising against RBM');
   });
 });
 

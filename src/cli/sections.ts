@@ -208,7 +208,9 @@ export const runDeepAutoencoderSection = async (
   const section = deepAutoencoderSection(value, experimentSettings, figure);
   const seconds = elapsedSeconds(start);
   context.recordSeconds('deepAutoencoder', seconds);
-  const errors = `test error ${section.testError.toFixed(3)}, PCA ${section.pcaTestError.toFixed(3)}`;
+  const errors =
+    `test error ${section.testError.toFixed(3)}, from random weights ${section.randomStartTestError.toFixed(3)}, ` +
+    `PCA ${section.pcaTestError.toFixed(3)}`;
   context.log(`Deep autoencoder: ${errors} (${seconds.toFixed(0)} s).`);
   return [section, next];
 };

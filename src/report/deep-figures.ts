@@ -44,12 +44,13 @@ export const denoisingFigure = (noise: DenoisingNoiseResult): E.Either<InvalidAr
 };
 
 /**
- * Three rows of the same test digits: the originals, the deep autoencoder's reconstructions and the
- * reconstructions of PCA with as many components as the code size. Rejects an empty example set.
+ * Four rows of the same test digits: the originals, the reconstructions of the pretrained deep
+ * autoencoder, those of the one fine-tuned from random weights, and those of PCA with as many
+ * components as the code size. Rejects an empty example set.
  */
 export const deepAutoencoderFigure = (
   result: DeepAutoencoderExperimentResult,
 ): E.Either<InvalidArgumentError, GrayImage> => {
-  const { originals, deep, pca } = result.examples;
-  return digitRows([originals, deep, pca]);
+  const { originals, deep, randomStart, pca } = result.examples;
+  return digitRows([originals, deep, randomStart, pca]);
 };

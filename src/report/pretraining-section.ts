@@ -1,7 +1,8 @@
 /**
  * The `pretraining` section of the main job's report: the JSON shape, its builder from the experiment's
- * result, and its Markdown rendering. The Markdown has a table of the arms and a sentence on whether
- * pretraining beat random initialisation by more than the spread between seeds.
+ * result, and its Markdown rendering. The Markdown has a table of the arms and two verdicts. The first
+ * says whether pretraining beat random initialisation by more than the spread between seeds (claim S4).
+ * The second says whether denoising autoencoders pretrained the network about as well as RBMs (claim N2).
  */
 import type { ArmResult, PretrainingExperimentResult, PretrainingExperimentSettings } from '../experiments/pretraining.js';
 
@@ -26,14 +27,14 @@ export interface PretrainingArmEntry {
 }
 
 /**
- * A pretrained arm against the random arm. The difference counts as exceeding the spread when
- * |difference| > std(arm) + std(random), one sample standard deviation of each arm.
+ * One arm against a reference arm (the random arm, unless stated). The difference counts as exceeding
+ * the spread when |difference| > std(arm) + std(reference), one sample standard deviation of each arm.
  */
 export interface PretrainingComparison {
   readonly arm: string;
-  /** testAccuracyMean(arm) - testAccuracyMean(random). */
+  /** testAccuracyMean(arm) - testAccuracyMean(reference). */
   readonly difference: number;
-  /** std(arm) + std(random); `null` with one seed. */
+  /** std(arm) + std(reference); `null` with one seed. */
   readonly spread: number | null;
   /** Whether |difference| > spread; `null` with one seed, where the spread is unknown. */
   readonly exceedsSpread: boolean | null;
@@ -46,6 +47,21 @@ export interface PretrainingComparison {
  * - `cannot-tell`: one seed, so the spread is unknown.
  */
 export type PretrainingVerdict = 'held' | 'partly' | 'not-shown' | 'cannot-tell';
+
+/**
+ * Claim N2, that stacked denoising autoencoders pretrain about as well as RBMs, judged on the test
+ * accuracy after fine-tuning:
+ * - `about-as-well`: the two arms differ by no more than the spread between seeds.
+ * - `denoising-higher`: the denoising arm is ahead by more than the spread.
+ * - `rbm-higher`: the RBM arm is ahead by more than the spread.
+ * - `cannot-tell`: one seed, so the spread is unknown.
+ */
+export type DenoisingVersusRbmVerdict = 'about-as-well' | 'denoising-higher' | 'rbm-higher' | 'cannot-tell';
+
+/** The denoising-autoencoder arm against the RBM arm: difference = mean(denoising) - mean(RBM). */
+export interface DenoisingVersusRbm extends PretrainingComparison {
+  readonly verdict: DenoisingVersusRbmVerdict;
+}
 
 /** Everything report.json records about the pretraining experiment. */
 export interface PretrainingSection {
@@ -61,8 +77,11 @@ export interface PretrainingSection {
     readonly fineTuning: PretrainingExperimentSettings['fineTuning'];
   };
   readonly arms: PretrainingArmEntry[];
+  /** Each pretrained arm against the random arm. */
   readonly comparisons: PretrainingComparison[];
   readonly verdict: PretrainingVerdict;
+  /** Present when the run has both the denoising-autoencoder and the RBM arm. */
+  readonly denoisingVersusRbm?: DenoisingVersusRbm;
   /** File name of the figure of first-layer weights, when one was drawn. */
   readonly figure?: string;
 }
@@ -81,13 +100,28 @@ const armEntry = (arm: ArmResult): PretrainingArmEntry => ({
   ...(arm.frozenFeatureAccuracyMean === null ? {} : { frozenFeatureAccuracyMean: arm.frozenFeatureAccuracyMean }),
 });
 
-const compare = (arm: ArmResult, random: ArmResult): PretrainingComparison => {
-  const difference = arm.testAccuracyMean - random.testAccuracyMean;
-  if (arm.testAccuracyStd === null || random.testAccuracyStd === null) {
+const compare = (arm: ArmResult, reference: ArmResult): PretrainingComparison => {
+  const difference = arm.testAccuracyMean - reference.testAccuracyMean;
+  if (arm.testAccuracyStd === null || reference.testAccuracyStd === null) {
     return { arm: arm.name, difference, spread: null, exceedsSpread: null };
   }
-  const spread = arm.testAccuracyStd + random.testAccuracyStd;
+  const spread = arm.testAccuracyStd + reference.testAccuracyStd;
   return { arm: arm.name, difference, spread, exceedsSpread: Math.abs(difference) > spread };
+};
+
+/** Decides claim N2 from the denoising arm's comparison with the RBM arm (see {@link DenoisingVersusRbmVerdict}). */
+export const denoisingVersusRbmVerdict = (comparison: PretrainingComparison): DenoisingVersusRbmVerdict => {
+  if (comparison.exceedsSpread === null) return 'cannot-tell';
+  if (!comparison.exceedsSpread) return 'about-as-well';
+  return comparison.difference > 0 ? 'denoising-higher' : 'rbm-higher';
+};
+
+const denoisingAgainstRbm = (arms: readonly ArmResult[]): DenoisingVersusRbm | undefined => {
+  const denoising = arms.find((arm) => arm.name === 'denoising-autoencoder');
+  const rbm = arms.find((arm) => arm.name === 'rbm');
+  if (denoising === undefined || rbm === undefined) return undefined;
+  const comparison = compare(denoising, rbm);
+  return { ...comparison, verdict: denoisingVersusRbmVerdict(comparison) };
 };
 
 /** Decides the verdict from the comparisons of the pretrained arms (see {@link PretrainingVerdict}). */
@@ -110,6 +144,7 @@ export const buildPretrainingSection = (
   const random = result.arms.find((arm) => arm.name === 'random');
   const pretrained = result.arms.filter((arm) => arm.name !== 'random');
   const comparisons = random === undefined ? [] : pretrained.map((arm) => compare(arm, random));
+  const denoisingVersusRbm = denoisingAgainstRbm(result.arms);
   return {
     architecture: result.architecture,
     trainCount: result.trainCount,
@@ -124,6 +159,7 @@ export const buildPretrainingSection = (
     arms: result.arms.map(armEntry),
     comparisons,
     verdict: pretrainingVerdict(comparisons),
+    ...(denoisingVersusRbm === undefined ? {} : { denoisingVersusRbm }),
     ...(figure === undefined ? {} : { figure }),
   };
 };
@@ -182,6 +218,39 @@ const verdictSentence = (section: PretrainingSection): string => {
   }
 };
 
+const denoisingVersusRbmSentence = (section: PretrainingSection, comparison: DenoisingVersusRbm): string => {
+  const accuracy = (name: string): string => {
+    const entry = section.arms.find((arm) => arm.name === name);
+    return entry === undefined ? '?' : percent(entry.testAccuracyMean);
+  };
+  const facts =
+    `Denoising-autoencoder pretraining reached ${accuracy('denoising-autoencoder')} after fine-tuning and RBM ` +
+    `pretraining ${accuracy('rbm')}, a difference of ${points(comparison.difference)}`;
+  const spread = comparison.spread === null ? '' : (100 * comparison.spread).toFixed(2);
+  switch (comparison.verdict) {
+    case 'cannot-tell':
+      return (
+        `**Denoising against RBM: cannot tell.** ${facts}; with one seed the run cannot tell whether that exceeds ` +
+        'the spread between seeds.'
+      );
+    case 'about-as-well':
+      return (
+        `**Denoising against RBM: held.** ${facts}, within the spread of ${spread} points, so denoising ` +
+        'autoencoders pretrained this network about as well as RBMs.'
+      );
+    case 'denoising-higher':
+      return (
+        `**Denoising against RBM: held.** ${facts}, beyond the spread of ${spread} points: denoising autoencoders ` +
+        'pretrained this network better than RBMs.'
+      );
+    case 'rbm-higher':
+      return (
+        `**Denoising against RBM: did not hold.** ${facts}, beyond the spread of ${spread} points: RBMs pretrained ` +
+        'this network better than denoising autoencoders.'
+      );
+  }
+};
+
 /** Renders the section as Markdown lines, starting with its heading. */
 export const renderPretrainingMarkdown = (section: PretrainingSection): string[] => {
   const { schedule } = section;
@@ -217,6 +286,9 @@ export const renderPretrainingMarkdown = (section: PretrainingSection): string[]
     lines.push(`| ${entry.description} | ${accuracyCell(entry)} | ${frozen} | ${difference} |`);
   }
   lines.push('', verdictSentence(section), '');
+  if (section.denoisingVersusRbm !== undefined) {
+    lines.push(denoisingVersusRbmSentence(section, section.denoisingVersusRbm), '');
+  }
   if (section.figure !== undefined) {
     lines.push(
       'First-layer weights after fine-tuning, one row of tiles per arm in table order (first seed):',
