@@ -10,7 +10,8 @@ import {
 } from '../../src/autoencoder/autoencoder.js';
 import { type AutoencoderConfig, type AutoencoderParams, parameterCount, unpackParams } from '../../src/autoencoder/params.js';
 import { type Matrix, unsafeMatrix } from '../../src/linalg/matrix.js';
-import { ACTIVATION_NAMES, type ActivationName } from '../../src/nn/activation.js';
+import { ACTIVATION_NAMES } from '../../src/nn/activation.js';
+import { referenceActivation } from '../support/reference.js';
 
 const EPS = Number.EPSILON;
 
@@ -23,14 +24,6 @@ const MAX_SIZE = 6;
  * 7 * 7 * 7 EPS = 343 EPS of rounding error; 2048 EPS covers both layers.
  */
 const FORWARD_TOLERANCE = 2048 * EPS;
-
-/** Computes an activation from its definition, independently of the library. */
-const referenceActivation = (name: ActivationName, u: number): number => {
-  if (name === 'sigmoid') return 1 / (1 + Math.exp(-u));
-  if (name === 'tanh') return Math.tanh(u);
-  if (name === 'identity') return u;
-  return Math.max(0, u);
-};
 
 /** Encodes and decodes one sample by the loop formulas y_j = f(sum_k W_jk x_k + b_j), x^_i = f~(sum_j W~_ij y_j + b~_i). */
 const referenceSample = (

@@ -25,6 +25,7 @@ import type { ActivationName } from '../../src/nn/activation.js';
 import { numericalGradient, relativeGradientError } from '../../src/nn/gradient-check.js';
 import type { LossName } from '../../src/nn/loss.js';
 import { snapshot, worstDifference } from '../support/arbitraries.js';
+import { referenceActivation } from '../support/reference.js';
 
 const EPS = Number.EPSILON;
 
@@ -139,12 +140,6 @@ const problems: fc.Arbitrary<Problem> = configs.chain((config) => {
 // -------------------------------------------------------------------------------------------------
 // Reference computation, written from the formulas
 // -------------------------------------------------------------------------------------------------
-
-const referenceActivation = (name: ActivationName, u: number): number => {
-  if (name === 'sigmoid') return 1 / (1 + Math.exp(-u));
-  if (name === 'tanh') return Math.tanh(u);
-  return u;
-};
 
 /**
  * J = (1/N) sum_n L(t_n, x^(x_n)) + (lambda/2) sum_l ||W_l||^2, one sample and one unit at a time.

@@ -23,6 +23,7 @@ import { type Matrix, type ReadonlyFloat64Array, unsafeMatrix } from '../../src/
 import type { ActivationName } from '../../src/nn/activation.js';
 import { numericalGradient, relativeGradientError } from '../../src/nn/gradient-check.js';
 import type { LossName } from '../../src/nn/loss.js';
+import { referenceActivation } from '../support/reference.js';
 
 const EPS = Number.EPSILON;
 
@@ -80,13 +81,6 @@ const OUTPUT_PAIRS: ReadonlyArray<readonly [ActivationName, LossName]> = [
 // -------------------------------------------------------------------------------------------------
 // Reference computation, written from the formulas
 // -------------------------------------------------------------------------------------------------
-
-const referenceActivation = (name: ActivationName, u: number): number => {
-  if (name === 'sigmoid') return 1 / (1 + Math.exp(-u));
-  if (name === 'tanh') return Math.tanh(u);
-  if (name === 'identity') return u;
-  return Math.max(0, u);
-};
 
 /** Pre-activations of one sample: u_j = sum_k W_jk x_k + b_j and u~_i = sum_j W~_ij y_j + b~_i. */
 const referenceSample = (

@@ -16,11 +16,7 @@ import {
   readGrayscaleJpeg,
   rgbaToGrayscale,
 } from '../../src/data/images.js';
-
-const right = <A>(result: E.Either<{ readonly message: string }, A>): A => {
-  if (E.isLeft(result)) throw new Error(result.left.message);
-  return result.right;
-};
+import { right } from '../support/either.js';
 
 const message = <A>(result: E.Either<{ readonly message: string }, A>): string =>
   E.isLeft(result) ? result.left.message : 'no error';

@@ -12,11 +12,7 @@ import { ignoreProgress } from '../../src/experiments/progress.js';
 import type { GaborBankSettings } from '../../src/patches/gabor.js';
 import type { SourceImage } from '../../src/patches/sampler.js';
 import { normals, rngFromSeed } from '../../src/random/rng.js';
-
-const right = <A>(result: E.Either<{ readonly message: string }, A>): A => {
-  if (E.isLeft(result)) throw new Error(result.left.message);
-  return result.right;
-};
+import { right } from '../support/either.js';
 
 const message = <A>(result: E.Either<{ readonly message: string }, A>): string =>
   E.isLeft(result) ? result.left.message : 'no error';

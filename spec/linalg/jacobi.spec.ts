@@ -11,6 +11,8 @@ import {
 } from '../../src/linalg/jacobi.js';
 import { type Matrix, diagonal, identity, unsafeMatrix } from '../../src/linalg/matrix.js';
 import { entry, snapshot } from '../support/arbitraries.js';
+import { right } from '../support/either.js';
+import { orthogonalFromAngles } from '../support/reference.js';
 
 const EPS = Number.EPSILON;
 
@@ -33,11 +35,6 @@ const ENTRY_BOUND = 1e3;
 // Helpers
 // -------------------------------------------------------------------------------------------------
 
-const unwrap = <T>(result: E.Either<{ readonly message: string }, T>): T => {
-  if (E.isLeft(result)) throw new Error(`expected Right, got Left: ${result.left.message}`);
-  return result.right;
-};
-
 /** ||A||_F, computed on A / max|a_ij| so that squares of entries near 1e-300 or 1e300 stay representable. */
 const frobenius = (a: Matrix): number => {
   const maxAbs = a.data.reduce((max, x) => Math.max(max, Math.abs(x)), 0);
@@ -58,30 +55,6 @@ const symmetrise = (n: number, entries: ArrayLike<number>): Matrix => {
     for (let j = 0; j < n; j++) out[i * n + j] = entries[i * n + j] + entries[j * n + i];
   }
   return unsafeMatrix(n, n, out);
-};
-
-/**
- * Multiplies plane rotations G(p, q, angle) over all pairs p < q into an orthogonal n x n matrix, which is
- * orthogonal for any angles, so no generated input has to be discarded. These products cover all
- * rotations of R^n.
- */
-const orthogonalFromAngles = (n: number, angles: ArrayLike<number>): Matrix => {
-  const q = Float64Array.from(identity(n).data);
-  let next = 0;
-  for (let p = 0; p < n; p++) {
-    for (let r = p + 1; r < n; r++) {
-      const c = Math.cos(angles[next]);
-      const s = Math.sin(angles[next]);
-      next++;
-      for (let i = 0; i < n; i++) {
-        const x = q[i * n + p];
-        const y = q[i * n + r];
-        q[i * n + p] = c * x - s * y;
-        q[i * n + r] = s * x + c * y;
-      }
-    }
-  }
-  return unsafeMatrix(n, n, q);
 };
 
 /** Q diag(lambda) Q^T, computed for i <= j and mirrored so that it is exactly symmetric. */
@@ -179,7 +152,7 @@ describe('symmetricEigen laws', () => {
   it('satisfies A V = V Lambda', () => {
     fc.assert(
       fc.property(anySymmetric, (a) => {
-        const eig = unwrap(symmetricEigen(a));
+        const eig = right(symmetricEigen(a));
         const tolerance = C * a.rows * EPS * frobenius(a) + SUBNORMAL_FLOOR;
         const residual = maxResidual(a, eig);
         expect(residual, `n = ${a.rows}, residual ${residual}, tolerance ${tolerance}`).toBeLessThanOrEqual(tolerance);
@@ -191,7 +164,7 @@ describe('symmetricEigen laws', () => {
   it('returns orthonormal eigenvectors', () => {
     fc.assert(
       fc.property(anySymmetric, (a) => {
-        const eig = unwrap(symmetricEigen(a));
+        const eig = right(symmetricEigen(a));
         // Each rotation keeps the columns orthonormal to rounding, relative to 1 since they are unit vectors.
         const tolerance = C * a.rows * EPS;
         const error = maxOrthogonalityError(eig.vectors);
@@ -204,7 +177,7 @@ describe('symmetricEigen laws', () => {
   it('sorts eigenvalues descending', () => {
     fc.assert(
       fc.property(anySymmetric, (a) => {
-        const { values } = unwrap(symmetricEigen(a));
+        const { values } = right(symmetricEigen(a));
         for (let k = 1; k < values.length; k++) expect(values[k]).toBeLessThanOrEqual(values[k - 1]);
       }),
       { numRuns: 50 },
@@ -214,7 +187,7 @@ describe('symmetricEigen laws', () => {
   it('preserves the trace', () => {
     fc.assert(
       fc.property(anySymmetric, (a) => {
-        const { values } = unwrap(symmetricEigen(a));
+        const { values } = right(symmetricEigen(a));
         const n = a.rows;
         let trace = 0;
         for (let i = 0; i < n; i++) trace += a.data[i * n + i];
@@ -230,7 +203,7 @@ describe('symmetricEigen laws', () => {
   it('makes each largest entry positive', () => {
     fc.assert(
       fc.property(anySymmetric, (a) => {
-        const { vectors } = unwrap(symmetricEigen(a));
+        const { vectors } = right(symmetricEigen(a));
         const n = a.rows;
         for (let k = 0; k < n; k++) {
           let largest = 0;
@@ -247,7 +220,7 @@ describe('symmetricEigen laws', () => {
   it('agrees with the eigenvalues of ml-matrix', () => {
     fc.assert(
       fc.property(anySymmetric.map(flushSubnormals), (a) => {
-        const { values } = unwrap(symmetricEigen(a));
+        const { values } = right(symmetricEigen(a));
         const oracle = new EigenvalueDecomposition(new MlMatrix(toRowArrays(a)), { assumeSymmetric: true });
         const expected = [...oracle.realEigenvalues].sort((x, y) => y - x);
         // Both solvers are backward stable, so by Weyl's inequality each eigenvalue is within
@@ -265,7 +238,7 @@ describe('symmetricEigen laws', () => {
   it('recovers a constructed spectrum', () => {
     fc.assert(
       fc.property(matrixWithRepeatedEigenvalues, ({ a, lambda }) => {
-        const { values } = unwrap(symmetricEigen(a));
+        const { values } = right(symmetricEigen(a));
         const expected = [...lambda].sort((x, y) => y - x);
         // Q is orthogonal only up to the rounding of its n (n - 1) / 2 rotations, so the exact spectrum of A
         // differs from lambda by up to about n^2 EPS max|lambda| <= 3 n^2 EPS. The solver adds n EPS ||A||_F.
@@ -282,7 +255,7 @@ describe('symmetricEigen laws', () => {
   it('reproduces A from V Lambda V^T', () => {
     fc.assert(
       fc.property(anySymmetric, (a) => {
-        const rebuilt = reconstructFromEigen(unwrap(symmetricEigen(a)));
+        const rebuilt = reconstructFromEigen(right(symmetricEigen(a)));
         const tolerance = 2 * C * a.rows * EPS * frobenius(a) + SUBNORMAL_FLOOR;
         for (let i = 0; i < a.data.length; i++) {
           expect(Math.abs(rebuilt.data[i] - a.data[i]), `entry ${i}`).toBeLessThanOrEqual(tolerance);
@@ -303,8 +276,8 @@ describe('symmetricEigen laws', () => {
       fc.property(withoutTinyEntries, fc.integer({ min: -900, max: 900 }), (a, exponent) => {
         const factor = 2 ** exponent;
         const scaled = unsafeMatrix(a.rows, a.cols, a.data.map((x) => x * factor));
-        const base = unwrap(symmetricEigen(a));
-        const result = unwrap(symmetricEigen(scaled));
+        const base = right(symmetricEigen(a));
+        const result = right(symmetricEigen(scaled));
         expect(Array.from(result.values)).toEqual(Array.from(base.values).map((x) => x * factor));
         expect(Array.from(result.vectors.data)).toEqual(Array.from(base.vectors.data));
       }),
@@ -330,7 +303,7 @@ describe('symmetricEigen laws', () => {
 
 describe('symmetricEigen fixed cases', () => {
   it('sorts a diagonal matrix without rotating', () => {
-    const eig = unwrap(symmetricEigen(diagonal([3, -1, 2, 0])));
+    const eig = right(symmetricEigen(diagonal([3, -1, 2, 0])));
 
     expect(Array.from(eig.values)).toEqual([3, 2, 0, -1]);
     // Column k is the unit vector of the k-th largest diagonal entry.
@@ -344,7 +317,7 @@ describe('symmetricEigen fixed cases', () => {
   });
 
   it('returns a 1 x 1 matrix as it is', () => {
-    const eig = unwrap(symmetricEigen(unsafeMatrix(1, 1, Float64Array.of(-5))));
+    const eig = right(symmetricEigen(unsafeMatrix(1, 1, Float64Array.of(-5))));
 
     expect(Array.from(eig.values)).toEqual([-5]);
     expect(Array.from(eig.vectors.data)).toEqual([1]);
@@ -354,7 +327,7 @@ describe('symmetricEigen fixed cases', () => {
     fc.assert(
       fc.property(entry(ENTRY_BOUND), entry(ENTRY_BOUND), entry(ENTRY_BOUND), (p, q, r) => {
         const a = unsafeMatrix(2, 2, Float64Array.of(p, q, q, r));
-        const { values } = unwrap(symmetricEigen(a));
+        const { values } = right(symmetricEigen(a));
         // lambda = (p + r) / 2 +- hypot((p - r) / 2, q), exact up to a few roundings of the entries' size.
         // The halving in the closed form rounds subnormal entries by up to one subnormal step, hence the
         // absolute term.
@@ -369,7 +342,7 @@ describe('symmetricEigen fixed cases', () => {
   });
 
   it('returns zeros and the identity for the zero matrix', () => {
-    const eig = unwrap(symmetricEigen(unsafeMatrix(3, 3, new Float64Array(9))));
+    const eig = right(symmetricEigen(unsafeMatrix(3, 3, new Float64Array(9))));
 
     expect(Array.from(eig.values)).toEqual([0, 0, 0]);
     expect(Array.from(eig.vectors.data)).toEqual(Array.from(identity(3).data));
@@ -378,7 +351,7 @@ describe('symmetricEigen fixed cases', () => {
 
   it('keeps a scaled identity exact', () => {
     const a = unsafeMatrix(4, 4, identity(4).data.map((x) => 2.5 * x));
-    const eig = unwrap(symmetricEigen(a));
+    const eig = right(symmetricEigen(a));
 
     expect(Array.from(eig.values)).toEqual([2.5, 2.5, 2.5, 2.5]);
     expect(eig.sweeps).toBe(0);
@@ -389,7 +362,7 @@ describe('symmetricEigen fixed cases', () => {
     // the residual of the pair of columns, ||A V_2 - 3 V_2||, not the individual vectors.
     const q = orthogonalFromAngles(3, [0.3, 1.1, 2.0]);
     const a = withSpectrum(q, [3, 3, 1]);
-    const eig = unwrap(symmetricEigen(a));
+    const eig = right(symmetricEigen(a));
     const tolerance = C * 3 * EPS * frobenius(a);
 
     expect(Math.abs(eig.values[0] - 3)).toBeLessThanOrEqual(tolerance);
@@ -411,7 +384,7 @@ describe('symmetricEigen fixed cases', () => {
     const base = withSpectrum(orthogonalFromAngles(n, angles), [5, 4, 3, 2, 1, -1, -2, -3, -4]);
     const s = Array.from({ length: n }, (_, i) => 10 ** (i - 4));
     const a = unsafeMatrix(n, n, base.data.map((x, index) => s[Math.floor(index / n)] * x * s[index % n]));
-    const eig = unwrap(symmetricEigen(a));
+    const eig = right(symmetricEigen(a));
     const tolerance = C * n * EPS * frobenius(a);
 
     const residual = maxResidual(a, eig);
@@ -423,7 +396,7 @@ describe('symmetricEigen fixed cases', () => {
     // ||A||_F and the sums a_ij + a_ji would overflow without the solver's internal scaling, while the
     // eigenvalues (at most ||A||_F, about 1.2e308 here) are representable.
     const a = unsafeMatrix(3, 3, Float64Array.of(6e307, 5e307, 0, 5e307, -6e307, 1e307, 0, 1e307, 6e307));
-    const eig = unwrap(symmetricEigen(a));
+    const eig = right(symmetricEigen(a));
 
     expect(eig.values.every(Number.isFinite)).toBe(true);
     let trace = 0;
@@ -444,8 +417,8 @@ describe('symmetricEigen fixed cases', () => {
       for (let j = 0; j < n; j++) mean[i * n + j] = 0.5 * (perturbed[i * n + j] + perturbed[j * n + i]);
     }
 
-    const fromPerturbed = unwrap(symmetricEigen(unsafeMatrix(n, n, perturbed)));
-    const fromMean = unwrap(symmetricEigen(unsafeMatrix(n, n, mean)));
+    const fromPerturbed = right(symmetricEigen(unsafeMatrix(n, n, perturbed)));
+    const fromMean = right(symmetricEigen(unsafeMatrix(n, n, mean)));
 
     expect(Array.from(fromPerturbed.values)).toEqual(Array.from(fromMean.values));
     expect(Array.from(fromPerturbed.vectors.data)).toEqual(Array.from(fromMean.vectors.data));
@@ -456,7 +429,7 @@ describe('symmetricEigen fixed cases', () => {
     const n = 40;
     const values = Array.from({ length: n * n }, (_, i) => Math.sin(1 + i * i * 0.37));
     const a = symmetrise(n, values);
-    const eig = unwrap(symmetricEigen(a));
+    const eig = right(symmetricEigen(a));
 
     expect(maxResidual(a, eig)).toBeLessThanOrEqual(C * n * EPS * frobenius(a));
     expect(maxOrthogonalityError(eig.vectors)).toBeLessThanOrEqual(C * n * EPS);

@@ -2,10 +2,12 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 
-import { type Matrix, identity, unsafeMatrix } from '../../src/linalg/matrix.js';
+import { type Matrix, unsafeMatrix } from '../../src/linalg/matrix.js';
 import { multiply } from '../../src/linalg/products.js';
 import { maxPrincipalAngle, orthonormalBasis, principalAngles } from '../../src/linalg/subspace.js';
 import { snapshot } from '../support/arbitraries.js';
+import { right } from '../support/either.js';
+import { orthogonalFromAngles } from '../support/reference.js';
 
 const EPS = Number.EPSILON;
 
@@ -30,31 +32,6 @@ const angleTolerance = (dimension: number): number => 8 * dimension * EPS;
 // -------------------------------------------------------------------------------------------------
 // Helpers
 // -------------------------------------------------------------------------------------------------
-
-const unwrap = <T>(result: E.Either<{ readonly message: string }, T>): T => {
-  if (E.isLeft(result)) throw new Error(`expected Right, got Left: ${result.left.message}`);
-  return result.right;
-};
-
-/** Multiplies plane rotations over all pairs p < q by the given angles, an orthogonal matrix for any angles. */
-const orthogonalFromAngles = (n: number, angles: ArrayLike<number>): Matrix => {
-  const q = Float64Array.from(identity(n).data);
-  let next = 0;
-  for (let p = 0; p < n; p++) {
-    for (let r = p + 1; r < n; r++) {
-      const c = Math.cos(angles[next]);
-      const s = Math.sin(angles[next]);
-      next++;
-      for (let i = 0; i < n; i++) {
-        const x = q[i * n + p];
-        const y = q[i * n + r];
-        q[i * n + p] = c * x - s * y;
-        q[i * n + r] = s * x + c * y;
-      }
-    }
-  }
-  return unsafeMatrix(n, n, q);
-};
 
 const rotationAngles = (n: number): fc.Arbitrary<number[]> =>
   fc.array(fc.double({ min: 0, max: 2 * Math.PI, noNaN: true }), {
@@ -173,7 +150,7 @@ describe('orthonormalBasis', () => {
   it('returns orthonormal columns', () => {
     fc.assert(
       fc.property(anyBasis, (a) => {
-        const q = unwrap(orthonormalBasis(a));
+        const q = right(orthonormalBasis(a));
         // Two Gram-Schmidt passes leave Q orthonormal to a small multiple of D EPS, whatever cond(A).
         // The largest error in a one-off run of 2000 samples was 0.75 D EPS.
         const tolerance = 4 * a.rows * EPS;
@@ -188,7 +165,7 @@ describe('orthonormalBasis', () => {
     // Column j of A lies in the span of columns 0..j of Q: (Q^T A)_ij = 0 for i > j, and A = Q Q^T A.
     fc.assert(
       fc.property(anyBasis, (a) => {
-        const q = unwrap(orthonormalBasis(a));
+        const q = right(orthonormalBasis(a));
         const k = a.cols;
         const r = new Float64Array(k * k);
         for (let i = 0; i < k; i++) {
@@ -226,7 +203,7 @@ describe('orthonormalBasis', () => {
   });
 
   it('normalises a single column', () => {
-    const q = unwrap(orthonormalBasis(unsafeMatrix(2, 1, Float64Array.of(3, 4))));
+    const q = right(orthonormalBasis(unsafeMatrix(2, 1, Float64Array.of(3, 4))));
 
     expect(Math.abs(q.data[0] - 0.6)).toBeLessThanOrEqual(EPS);
     expect(Math.abs(q.data[1] - 0.8)).toBeLessThanOrEqual(EPS);
@@ -236,7 +213,7 @@ describe('orthonormalBasis', () => {
     // Squares of these entries overflow or underflow, unless each column is first divided by its largest entry.
     const a = fromColumns([column(3, { 0: 1e200, 1: 2e200 }), column(3, { 1: 1e-200, 2: 3e-200 })]);
 
-    const q = unwrap(orthonormalBasis(a));
+    const q = right(orthonormalBasis(a));
 
     expect(maxOrthogonalityError(q)).toBeLessThanOrEqual(4 * 3 * EPS);
   });
@@ -285,7 +262,7 @@ describe('principalAngles laws', () => {
   it('recovers constructed angles', () => {
     fc.assert(
       fc.property(pairWithKnownAngles, ({ a, b, angles }) => {
-        expectAnglesClose(unwrap(principalAngles(a, b)), angles, angleTolerance(a.rows));
+        expectAnglesClose(right(principalAngles(a, b)), angles, angleTolerance(a.rows));
       }),
       { numRuns: 100 },
     );
@@ -296,7 +273,7 @@ describe('principalAngles laws', () => {
     const sameSpan = anyBasis.chain((a) => wellConditioned(a.cols).map((m) => ({ a, b: multiply(a, m) })));
     fc.assert(
       fc.property(sameSpan, ({ a, b }) => {
-        const angles = unwrap(principalAngles(a, b));
+        const angles = right(principalAngles(a, b));
         expectAnglesClose(angles, new Array<number>(a.cols).fill(0), angleTolerance(a.rows));
       }),
       { numRuns: 100 },
@@ -314,8 +291,8 @@ describe('principalAngles laws', () => {
       );
     fc.assert(
       fc.property(pair, ([a, b]) => {
-        const forward = unwrap(principalAngles(a, b));
-        const backward = unwrap(principalAngles(b, a));
+        const forward = right(principalAngles(a, b));
+        const backward = right(principalAngles(b, a));
         expect(forward.length).toBe(Math.min(a.cols, b.cols));
         expectAnglesClose(backward, Array.from(forward), angleTolerance(a.rows));
       }),
@@ -326,7 +303,7 @@ describe('principalAngles laws', () => {
   it('returns ascending angles in [0, pi/2]', () => {
     fc.assert(
       fc.property(pairWithKnownAngles, ({ a, b }) => {
-        const angles = unwrap(principalAngles(a, b));
+        const angles = right(principalAngles(a, b));
         for (let i = 0; i < angles.length; i++) {
           expect(angles[i]).toBeGreaterThanOrEqual(0);
           expect(angles[i]).toBeLessThanOrEqual(Math.PI / 2);
@@ -348,8 +325,8 @@ describe('principalAngles laws', () => {
     );
     fc.assert(
       fc.property(scaled, ({ a, b, scaledA }) => {
-        const original = unwrap(principalAngles(a, b));
-        const rescaled = unwrap(principalAngles(scaledA, b));
+        const original = right(principalAngles(a, b));
+        const rescaled = right(principalAngles(scaledA, b));
         expectAnglesClose(rescaled, Array.from(original), angleTolerance(a.rows));
       }),
       { numRuns: 50 },
@@ -376,13 +353,13 @@ describe('principalAngles fixed cases', () => {
 
   it('resolves an angle of 1e-9 to full precision', () => {
     // cos(1e-9) rounds to exactly 1, so only the sine formula can see this angle.
-    const angles = unwrap(principalAngles(e1, line(1e-9)));
+    const angles = right(principalAngles(e1, line(1e-9)));
 
     expect(Math.abs(angles[0] - 1e-9)).toBeLessThanOrEqual(4 * EPS * 1e-9);
   });
 
   it('resolves a large angle of 1.2', () => {
-    const angles = unwrap(principalAngles(e1, line(1.2)));
+    const angles = right(principalAngles(e1, line(1.2)));
 
     expect(Math.abs(angles[0] - 1.2)).toBeLessThanOrEqual(4 * EPS);
   });
@@ -407,7 +384,7 @@ describe('principalAngles fixed cases', () => {
     const a = multiply(multiply(q, unsafeMatrix(dimension, k, a0)), mixA);
     const b = multiply(multiply(q, unsafeMatrix(dimension, k, b0)), mixB);
 
-    const angles = unwrap(principalAngles(a, b));
+    const angles = right(principalAngles(a, b));
 
     expectAnglesClose(angles, expected, 4 * dimension * EPS);
   });
@@ -416,22 +393,22 @@ describe('principalAngles fixed cases', () => {
     const a = fromColumns([column(4, { 0: 1 }), column(4, { 1: 1 })]);
     const b = fromColumns([column(4, { 2: 1, 3: 1 }), column(4, { 2: 1, 3: -1 })]);
 
-    expectAnglesClose(unwrap(principalAngles(a, b)), [Math.PI / 2, Math.PI / 2], 4 * EPS);
+    expectAnglesClose(right(principalAngles(a, b)), [Math.PI / 2, Math.PI / 2], 4 * EPS);
   });
 
   it('compares subspaces of different dimensions', () => {
     const plane = fromColumns([column(3, { 0: 1, 1: 1 }), column(3, { 0: 1, 1: -1 })]);
 
-    expectAnglesClose(unwrap(principalAngles(e1, plane)), [0], 4 * EPS);
-    expectAnglesClose(unwrap(principalAngles(plane, line(0.5))), [0], 4 * EPS);
-    expectAnglesClose(unwrap(principalAngles(fromColumns([column(3, { 2: 1 })]), plane)), [Math.PI / 2], 4 * EPS);
+    expectAnglesClose(right(principalAngles(e1, plane)), [0], 4 * EPS);
+    expectAnglesClose(right(principalAngles(plane, line(0.5))), [0], 4 * EPS);
+    expectAnglesClose(right(principalAngles(fromColumns([column(3, { 2: 1 })]), plane)), [Math.PI / 2], 4 * EPS);
   });
 
   it('reports the largest angle', () => {
     const a = fromColumns([column(4, { 0: 1 }), column(4, { 1: 1 })]);
     const b = fromColumns([column(4, { 0: 1 }), column(4, { 1: Math.cos(0.3), 2: Math.sin(0.3) })]);
 
-    const largest = unwrap(maxPrincipalAngle(a, b));
+    const largest = right(maxPrincipalAngle(a, b));
 
     expect(Math.abs(largest - 0.3)).toBeLessThanOrEqual(4 * EPS);
   });

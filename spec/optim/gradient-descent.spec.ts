@@ -11,6 +11,7 @@ import {
   minimizeGradientDescent,
 } from '../../src/optim/gradient-descent.js';
 import type { Objective, Progress } from '../../src/optim/types.js';
+import { right } from '../support/either.js';
 
 // -------------------------------------------------------------------------------------------------
 // Helpers
@@ -42,11 +43,6 @@ const poisoned = (objective: Objective, poisonedCall: number, part: 'loss' | 'gr
     return { loss: evaluation.loss, gradient };
   };
   return { wrapped, thetas };
-};
-
-const right = <L, R>(either: E.Either<L, R>): R => {
-  if (E.isLeft(either)) throw new Error(`expected Right, got Left: ${JSON.stringify(either.left)}`);
-  return either.right;
 };
 
 const left = <L, R>(either: E.Either<L, R>): L => {

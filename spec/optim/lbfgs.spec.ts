@@ -6,6 +6,8 @@ import type { InvalidArgumentError } from '../../src/linalg/errors.js';
 import type { ReadonlyFloat64Array } from '../../src/linalg/matrix.js';
 import { type CurvaturePair, type LbfgsOptions, lbfgsDirection, minimizeLbfgs } from '../../src/optim/lbfgs.js';
 import type { Objective, Progress } from '../../src/optim/types.js';
+import { right } from '../support/either.js';
+import { spdFrom } from '../support/reference.js';
 
 // -------------------------------------------------------------------------------------------------
 // Test functions
@@ -52,19 +54,6 @@ const shiftedQuadratic =
     return { loss, gradient };
   };
 
-/** Builds A = B^T B + I from an n x n matrix B, so that every eigenvalue of A is at least 1. */
-const spdFrom = (n: number, entries: ReadonlyArray<number>): number[] => {
-  const a: number[] = [];
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      let sum = i === j ? 1 : 0;
-      for (let k = 0; k < n; k++) sum += entries[k * n + i] * entries[k * n + j];
-      a.push(sum);
-    }
-  }
-  return a;
-};
-
 const distance = (x: ReadonlyFloat64Array, y: ReadonlyArray<number>): number => {
   let sum = 0;
   for (let i = 0; i < x.length; i++) sum += (x[i] - y[i]) ** 2;
@@ -74,11 +63,6 @@ const distance = (x: ReadonlyFloat64Array, y: ReadonlyArray<number>): number => 
 const maxDistanceFromOnes = (x: ReadonlyFloat64Array): number => Math.max(...Array.from(x, (v) => Math.abs(v - 1)));
 
 const bytesOf = (x: ReadonlyFloat64Array): Uint8Array => new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
-
-const right = <L, R>(either: E.Either<L, R>): R => {
-  if (E.isLeft(either)) throw new Error(`expected Right, got Left: ${JSON.stringify(either.left)}`);
-  return either.right;
-};
 
 const left = <L, R>(either: E.Either<L, R>): L => {
   if (E.isRight(either)) throw new Error('expected Left, got Right');

@@ -11,6 +11,8 @@ import {
   strongWolfeLineSearch,
 } from '../../src/optim/line-search.js';
 import { type EvaluatedPoint, type Objective, evaluatedPoint } from '../../src/optim/types.js';
+import { right } from '../support/either.js';
+import { spdFrom } from '../support/reference.js';
 
 // -------------------------------------------------------------------------------------------------
 // Helpers
@@ -37,28 +39,10 @@ const quadratic =
     return { loss, gradient };
   };
 
-/** Builds A = B^T B + I from an n x n matrix B, so that every eigenvalue of A is at least 1. */
-const spdFrom = (n: number, entries: ReadonlyArray<number>): number[] => {
-  const a: number[] = [];
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      let sum = i === j ? 1 : 0;
-      for (let k = 0; k < n; k++) sum += entries[k * n + i] * entries[k * n + j];
-      a.push(sum);
-    }
-  }
-  return a;
-};
-
 const start = (objective: Objective, theta: ReadonlyFloat64Array): EvaluatedPoint =>
   evaluatedPoint(theta, objective(theta));
 
 const negated = (x: ReadonlyFloat64Array): Float64Array => x.map((value) => -value);
-
-const right = <L, R>(either: E.Either<L, R>): R => {
-  if (E.isLeft(either)) throw new Error(`expected Right, got Left: ${JSON.stringify(either.left)}`);
-  return either.right;
-};
 
 const left = <L, R>(either: E.Either<L, R>): L => {
   if (E.isRight(either)) throw new Error('expected Left, got Right');

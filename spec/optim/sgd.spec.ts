@@ -6,6 +6,7 @@ import type { ReadonlyFloat64Array } from '../../src/linalg/matrix.js';
 import { type Rng, normals, permutation, rngFromSeed } from '../../src/random/rng.js';
 import { type SgdOptions, minimizeSgd } from '../../src/optim/sgd.js';
 import type { MinibatchObjective, Progress } from '../../src/optim/types.js';
+import { right } from '../support/either.js';
 
 // -------------------------------------------------------------------------------------------------
 // Helpers
@@ -41,11 +42,6 @@ const leastSquares = (): MinibatchObjective => {
 };
 
 const bytesOf = (x: ReadonlyFloat64Array): Uint8Array => new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
-
-const right = <L, R>(either: E.Either<L, R>): R => {
-  if (E.isLeft(either)) throw new Error(`expected Right, got Left: ${JSON.stringify(either.left)}`);
-  return either.right;
-};
 
 const left = <L, R>(either: E.Either<L, R>): L => {
   if (E.isRight(either)) throw new Error('expected Left, got Right');

@@ -13,11 +13,7 @@ import {
   noiseCorrelationBound,
 } from '../../src/patches/gabor.js';
 import { normals, rngFromSeed } from '../../src/random/rng.js';
-
-const right = <A>(result: E.Either<{ readonly message: string }, A>): A => {
-  if (E.isLeft(result)) throw new Error(result.left.message);
-  return result.right;
-};
+import { right } from '../support/either.js';
 
 const message = <A>(result: E.Either<{ readonly message: string }, A>): string =>
   E.isLeft(result) ? result.left.message : 'no error';

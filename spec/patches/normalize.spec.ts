@@ -5,11 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { type Matrix, fromRows, unsafeMatrix } from '../../src/linalg/matrix.js';
 import { UFLDL_RANGE, normalizeUfldl, removePatchMeans } from '../../src/patches/normalize.js';
 import { anyMatrix, matrixOf, snapshot } from '../support/arbitraries.js';
-
-const right = <A>(result: E.Either<{ readonly message: string }, A>): A => {
-  if (E.isLeft(result)) throw new Error(result.left.message);
-  return result.right;
-};
+import { right } from '../support/either.js';
 
 /** Patches with intensities in [0, 1], like greyscale photographs; up to 12 rows of up to 11 pixels. */
 const patchSet = anyMatrix(11, 1);

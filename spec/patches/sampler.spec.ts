@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { unsafeMatrix } from '../../src/linalg/matrix.js';
 import { type SourceImage, samplePatches } from '../../src/patches/sampler.js';
 import { rngFromSeed } from '../../src/random/rng.js';
+import { right } from '../support/either.js';
 
 /** Largest patch side generated; sides 1 (a single pixel) up to 5 cover the loop bounds of the copy. */
 const MAX_PATCH_SIZE = 5;
@@ -48,11 +49,6 @@ const sampling = fc
     seed,
     images: sides.map(([extraWidth, extraHeight], i) => codedImage(i, patchSize + extraWidth, patchSize + extraHeight)),
   }));
-
-const right = <A>(result: E.Either<{ readonly message: string }, A>): A => {
-  if (E.isLeft(result)) throw new Error(result.left.message);
-  return result.right;
-};
 
 const message = <A>(result: E.Either<{ readonly message: string }, A>): string =>
   E.isLeft(result) ? result.left.message : 'no error';

@@ -14,6 +14,7 @@ import {
 } from '../../src/pca/pca.js';
 import { normals, rngFromSeed } from '../../src/random/rng.js';
 import { snapshot } from '../support/arbitraries.js';
+import { right } from '../support/either.js';
 
 /**
  * Data with a known spread: N samples of D independent normal coordinates, coordinate j scaled by
@@ -34,11 +35,6 @@ const dataSet = fc
     scales: fc.array(fc.double({ min: 0.1, max: 10, noNaN: true }), { minLength: 2, maxLength: 8 }),
   })
   .map(({ seed, n, scales }) => scaledGaussian(seed, n, scales));
-
-const right = <A>(result: E.Either<{ message: string }, A>): A => {
-  if (E.isLeft(result)) throw new Error(result.left.message);
-  return result.right;
-};
 
 /** Mean over rows of (1/2)||a - b||^2. */
 const meanHalfSquaredDistance = (a: Matrix, b: Matrix): number => {

@@ -9,6 +9,7 @@ import { multiply, multiplyTransposeA } from '../../src/linalg/products.js';
 import { fitWhitening, targetCovariance, unwhiten, whiten } from '../../src/pca/whitening.js';
 import { normals, rngFromSeed } from '../../src/random/rng.js';
 import { snapshot } from '../support/arbitraries.js';
+import { right } from '../support/either.js';
 
 /**
  * Correlated full-rank data: N normal samples in D dimensions mixed by a random matrix whose diagonal is
@@ -30,11 +31,6 @@ const method = fc.constantFrom('pca' as const, 'zca' as const);
 
 /** Regularisers from none to larger than most eigenvalues. */
 const epsilon = fc.constantFrom(0, 1e-6, 0.1, 1, 10);
-
-const right = <A>(result: E.Either<{ message: string }, A>): A => {
-  if (E.isLeft(result)) throw new Error(result.left.message);
-  return result.right;
-};
 
 /**
  * Tolerance for identities that pass through the whitening matrix: its entries are up to

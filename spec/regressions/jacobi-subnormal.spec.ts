@@ -4,16 +4,11 @@
  * reference formula or a norm that underflows, or a scaling law that is not exact for subnormals. They
  * pin down what the solver returns for such input.
  */
-import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 
-import { type SymmetricEigen, symmetricEigen } from '../../src/linalg/jacobi.js';
+import { symmetricEigen } from '../../src/linalg/jacobi.js';
 import { type Matrix, unsafeMatrix } from '../../src/linalg/matrix.js';
-
-const unwrap = (result: E.Either<{ readonly message: string }, SymmetricEigen>): SymmetricEigen => {
-  if (E.isLeft(result)) throw new Error(`expected Right, got Left: ${result.left.message}`);
-  return result.right;
-};
+import { right } from '../support/either.js';
 
 const square = (n: number, entries: number[]): Matrix => unsafeMatrix(n, n, Float64Array.from(entries));
 
@@ -23,7 +18,7 @@ describe('symmetricEigen on subnormal entries', () => {
     // EPS * ||A||_F, so no rotation is needed and the eigenvalues are the sorted diagonal.
     const a = square(4, [0, 0, 0, 0, 0, 0, -5e-324, 0, 0, -5e-324, -1, 0, 0, 0, 0, 0]);
 
-    const eig = unwrap(symmetricEigen(a));
+    const eig = right(symmetricEigen(a));
 
     expect(Array.from(eig.values)).toEqual([0, 0, 0, -1]);
     expect(eig.sweeps).toBe(0);
@@ -31,7 +26,7 @@ describe('symmetricEigen on subnormal entries', () => {
 
   it('returns a subnormal diagonal exactly', () => {
     // The closed form (p + r) / 2 +- |p - r| / 2 rounds 5e-324 / 2; the solver only sorts the diagonal.
-    const eig = unwrap(symmetricEigen(square(2, [0, 0, 0, 5e-324])));
+    const eig = right(symmetricEigen(square(2, [0, 0, 0, 5e-324])));
 
     expect(Array.from(eig.values)).toEqual([5e-324, 0]);
   });
@@ -40,7 +35,7 @@ describe('symmetricEigen on subnormal entries', () => {
     // [[0, b], [b, 0]] has eigenvalues +-|b| with eigenvectors (1, -+1) / sqrt(2). The squares of b
     // underflow to 0, which the solver's internal scaling avoids.
     const b = -2.3319132616157334e-306;
-    const eig = unwrap(symmetricEigen(square(2, [0, b, b, 0])));
+    const eig = right(symmetricEigen(square(2, [0, b, b, 0])));
 
     expect(eig.values[0]).toBe(-b);
     expect(eig.values[1]).toBe(b);
@@ -55,7 +50,7 @@ describe('symmetricEigen on subnormal entries', () => {
     entries[21] = -1.1868783374443489e-13;
     entries[24] = 1.275e-321;
     for (const factor of [1, 2 ** -10]) {
-      const eig = unwrap(symmetricEigen(square(7, entries.map((x) => x * factor))));
+      const eig = right(symmetricEigen(square(7, entries.map((x) => x * factor))));
       const expected = 1.1868783374443489e-13 * factor;
 
       expect(Math.abs(eig.values[0] - expected)).toBeLessThanOrEqual(4 * Number.EPSILON * expected);

@@ -13,11 +13,7 @@ import {
   tileImages,
   upscale,
 } from '../../src/report/image-grid.js';
-
-const unwrap = <A>(result: E.Either<InvalidArgumentError, A>): A => {
-  if (E.isLeft(result)) throw new Error(result.left.message);
-  return result.right;
-};
+import { right } from '../support/either.js';
 
 const expectError = <A>(result: E.Either<InvalidArgumentError, A>): InvalidArgumentError => {
   if (E.isRight(result)) throw new Error('expected an InvalidArgumentError');
@@ -57,7 +53,7 @@ const gridCaseArbitrary = (value: fc.Arbitrary<number>, minWidth = 1): fc.Arbitr
     .chain(({ count, height, width, columns, padding }) =>
       fc
         .array(value, { minLength: count * height * width, maxLength: count * height * width })
-        .map((values) => ({ images: unwrap(fromArray(count, height * width, values)), height, width, columns, padding })),
+        .map((values) => ({ images: right(fromArray(count, height * width, values)), height, width, columns, padding })),
     );
 
 /** Tiles of at least 2 pixels whose last pixel is the first plus a spread of at least MIN_SPREAD. */
@@ -70,7 +66,7 @@ const nonConstantTilesArbitrary: fc.Arbitrary<GridCase> = fc
     const { rows, cols } = grid.images;
     const values = Float64Array.from(grid.images.data);
     for (let n = 0; n < rows; n++) values[(n + 1) * cols - 1] = values[n * cols] + spread;
-    return { ...grid, images: unwrap(fromArray(rows, cols, values)) };
+    return { ...grid, images: right(fromArray(rows, cols, values)) };
   });
 
 /** Returns the scaled values of tile n, read back from the grid. */
@@ -87,7 +83,7 @@ const tileValues = (grid: GrayImage, gridCase: GridCase, n: number): number[] =>
 };
 
 const tile = (gridCase: GridCase, scaling: TileScaling, background?: number): GrayImage =>
-  unwrap(
+  right(
     tileImages(gridCase.images, {
       height: gridCase.height,
       width: gridCase.width,
@@ -159,9 +155,9 @@ describe('tileImages', () => {
   });
 
   it('fixed01 clamps to [0, 1]', () => {
-    const images = unwrap(fromRows([[-2, 0.25, 1.5, 1]]));
+    const images = right(fromRows([[-2, 0.25, 1.5, 1]]));
 
-    const grid = unwrap(tileImages(images, { height: 2, width: 2, columns: 1, padding: 0, scaling: 'fixed01' }));
+    const grid = right(tileImages(images, { height: 2, width: 2, columns: 1, padding: 0, scaling: 'fixed01' }));
 
     expect(Array.from(grid.data)).toEqual([0, 0.25, 1, 1]);
   });
@@ -202,34 +198,34 @@ describe('tileImages', () => {
   });
 
   it('per-image maps a constant tile to 0.5', () => {
-    const images = unwrap(fromRows([[3, 3, 3, 3], [0, 1, 2, 3]]));
+    const images = right(fromRows([[3, 3, 3, 3], [0, 1, 2, 3]]));
 
-    const grid = unwrap(tileImages(images, { height: 2, width: 2, columns: 2, padding: 0, scaling: 'per-image' }));
+    const grid = right(tileImages(images, { height: 2, width: 2, columns: 2, padding: 0, scaling: 'per-image' }));
 
     expect(Array.from(grid.data)).toEqual([0.5, 0.5, 0, 1 / 3, 0.5, 0.5, 2 / 3, 1]);
   });
 
   it('per-image handles ranges beyond the largest double', () => {
     // max - min = 3.4e308 overflows; the halved form keeps the extremes at exactly 0 and 1 and the middle at 0.5.
-    const images = unwrap(fromRows([[-1.7e308, 0, 1.7e308]]));
+    const images = right(fromRows([[-1.7e308, 0, 1.7e308]]));
 
-    const grid = unwrap(tileImages(images, { height: 1, width: 3, columns: 1, padding: 0, scaling: 'per-image' }));
+    const grid = right(tileImages(images, { height: 1, width: 3, columns: 1, padding: 0, scaling: 'per-image' }));
 
     expect(Array.from(grid.data)).toEqual([0, 0.5, 1]);
   });
 
   it('per-image handles a subnormal range', () => {
-    const images = unwrap(fromRows([[0, Number.MIN_VALUE]]));
+    const images = right(fromRows([[0, Number.MIN_VALUE]]));
 
-    const grid = unwrap(tileImages(images, { height: 1, width: 2, columns: 1, padding: 0, scaling: 'per-image' }));
+    const grid = right(tileImages(images, { height: 1, width: 2, columns: 1, padding: 0, scaling: 'per-image' }));
 
     expect(Array.from(grid.data)).toEqual([0, 1]);
   });
 
   it('per-image-symmetric keeps 0 at mid-grey', () => {
-    const images = unwrap(fromRows([[-2, 0, 1, 0.5], [0, 0, 0, 0], [0, 4, 2, 0]]));
+    const images = right(fromRows([[-2, 0, 1, 0.5], [0, 0, 0, 0], [0, 4, 2, 0]]));
 
-    const grid = unwrap(
+    const grid = right(
       tileImages(images, { height: 1, width: 4, columns: 1, padding: 0, scaling: 'per-image-symmetric' }),
     );
 
@@ -260,9 +256,9 @@ describe('tileImages', () => {
 
   it('per-image-symmetric rounds a relatively tiny value to 0.5', () => {
     // Counterexample found by fast-check: 5e-324 / 8.9e-308 / 2 is about 2.8e-17, below half an ulp of 0.5.
-    const images = unwrap(fromRows([[-8.900295434028806e-308, 5e-324]]));
+    const images = right(fromRows([[-8.900295434028806e-308, 5e-324]]));
 
-    const grid = unwrap(
+    const grid = right(
       tileImages(images, { height: 1, width: 2, columns: 1, padding: 0, scaling: 'per-image-symmetric' }),
     );
 
@@ -270,25 +266,25 @@ describe('tileImages', () => {
   });
 
   it('global uses one range for all tiles', () => {
-    const images = unwrap(fromRows([[0, 1], [1, 4]]));
+    const images = right(fromRows([[0, 1], [1, 4]]));
 
-    const grid = unwrap(tileImages(images, { height: 1, width: 2, columns: 1, padding: 0, scaling: 'global' }));
+    const grid = right(tileImages(images, { height: 1, width: 2, columns: 1, padding: 0, scaling: 'global' }));
 
     expect(Array.from(grid.data)).toEqual([0, 0.25, 0.25, 1]);
   });
 
   it('global maps constant data to 0.5', () => {
-    const images = unwrap(fromRows([[7, 7], [7, 7]]));
+    const images = right(fromRows([[7, 7], [7, 7]]));
 
-    const grid = unwrap(tileImages(images, { height: 1, width: 2, columns: 2, padding: 0, scaling: 'global' }));
+    const grid = right(tileImages(images, { height: 1, width: 2, columns: 2, padding: 0, scaling: 'global' }));
 
     expect(Array.from(grid.data)).toEqual([0.5, 0.5, 0.5, 0.5]);
   });
 
   it('defaults to padding 1 and a white background', () => {
-    const images = unwrap(fromRows([[0]]));
+    const images = right(fromRows([[0]]));
 
-    const grid = unwrap(tileImages(images, { height: 1, width: 1, columns: 1, scaling: 'fixed01' }));
+    const grid = right(tileImages(images, { height: 1, width: 1, columns: 1, scaling: 'fixed01' }));
 
     expect(grid.width).toBe(3);
     expect(grid.height).toBe(3);
@@ -297,7 +293,7 @@ describe('tileImages', () => {
 
   it('does not modify the matrix', () => {
     const values = [-3, 0.5, 2, 8, 1, 1];
-    const images = unwrap(fromArray(3, 2, values));
+    const images = right(fromArray(3, 2, values));
     const before = Float64Array.from(images.data);
 
     for (const scaling of ['per-image', 'per-image-symmetric', 'global', 'fixed01'] as const) {
@@ -308,7 +304,7 @@ describe('tileImages', () => {
   });
 
   it('rejects invalid input', () => {
-    const images = unwrap(fromRows([[0, 1, 2, 3]]));
+    const images = right(fromRows([[0, 1, 2, 3]]));
     const valid: TileOptions = { height: 2, width: 2, columns: 1, scaling: 'per-image' };
     const cases: ReadonlyArray<readonly [Matrix, TileOptions, string]> = [
       [images, { ...valid, width: 3 }, 'images'],
@@ -333,13 +329,13 @@ describe('tileImages', () => {
 
 describe('stackVertically', () => {
   const image = (width: number, height: number, value: number): GrayImage =>
-    unwrap(grayImage(width, height, new Float64Array(width * height).fill(value)));
+    right(grayImage(width, height, new Float64Array(width * height).fill(value)));
 
   it('stacks with a gap and centres narrower images', () => {
     const top = image(4, 1, 0);
     const bottom = image(2, 2, 0.5);
 
-    const stacked = unwrap(stackVertically([top, bottom], { gap: 1, background: 1 }));
+    const stacked = right(stackVertically([top, bottom], { gap: 1, background: 1 }));
 
     expect(stacked.width).toBe(4);
     expect(stacked.height).toBe(4);
@@ -357,7 +353,7 @@ describe('stackVertically', () => {
         (sizes, gap) => {
           const images = sizes.map(({ width, height }) => image(width, height, 0));
 
-          const stacked = unwrap(stackVertically(images, { gap }));
+          const stacked = right(stackVertically(images, { gap }));
 
           expect(stacked.width).toBe(Math.max(...sizes.map((size) => size.width)));
           expect(stacked.height).toBe(sizes.reduce((sum, size) => sum + size.height, 0) + gap * (sizes.length - 1));
@@ -368,7 +364,7 @@ describe('stackVertically', () => {
   });
 
   it('puts the odd margin pixel on the right', () => {
-    const stacked = unwrap(stackVertically([image(4, 1, 0), image(1, 1, 0.5)], { gap: 0, background: 1 }));
+    const stacked = right(stackVertically([image(4, 1, 0), image(1, 1, 0.5)], { gap: 0, background: 1 }));
 
     expect(Array.from(stacked.data.subarray(4, 8))).toEqual([1, 0.5, 1, 1]);
   });
@@ -394,9 +390,9 @@ describe('upscale', () => {
         fc.integer({ min: 1, max: 4 }),
         fc.infiniteStream(fc.double({ min: 0, max: 1, noNaN: true })),
         (width, height, factor, values) => {
-          const image = unwrap(grayImage(width, height, Array.from(values.take(width * height))));
+          const image = right(grayImage(width, height, Array.from(values.take(width * height))));
 
-          const large = unwrap(upscale(image, factor));
+          const large = right(upscale(image, factor));
 
           expect(large.width).toBe(width * factor);
           expect(large.height).toBe(height * factor);
@@ -412,16 +408,16 @@ describe('upscale', () => {
   });
 
   it('factor 1 returns an equal copy', () => {
-    const image = unwrap(grayImage(2, 1, [0.25, 0.75]));
+    const image = right(grayImage(2, 1, [0.25, 0.75]));
 
-    const copy = unwrap(upscale(image, 1));
+    const copy = right(upscale(image, 1));
 
     expect(copy).toEqual(image);
     expect(copy.data).not.toBe(image.data);
   });
 
   it('rejects a factor that is not a positive integer', () => {
-    const image = unwrap(grayImage(1, 1, [0]));
+    const image = right(grayImage(1, 1, [0]));
 
     for (const factor of [0, -1, 1.5, Number.NaN]) {
       expect(expectError(upscale(image, factor)).argument).toBe('factor');
@@ -433,7 +429,7 @@ describe('grayImage', () => {
   it('copies its data', () => {
     const data = [0.1, 0.2];
 
-    const image = unwrap(grayImage(2, 1, data));
+    const image = right(grayImage(2, 1, data));
     data[0] = 0.9;
 
     expect(image.data[0]).toBe(0.1);

@@ -14,11 +14,7 @@ import {
   patchFilterFigure,
   patchWhiteningFigure,
 } from '../../src/report/patches-figures.js';
-
-const right = <A>(result: E.Either<{ readonly message: string }, A>): A => {
-  if (E.isLeft(result)) throw new Error(result.left.message);
-  return result.right;
-};
+import { right } from '../support/either.js';
 
 const noiseImage = (seed: number): SourceImage => {
   const [data] = uniforms(rngFromSeed(seed), 20 * 20);

@@ -1,4 +1,3 @@
-import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 
 import { runPatchFeatures, runPatchWhitening } from '../../src/experiments/patches.js';
@@ -15,11 +14,7 @@ import {
   patchesSection,
   renderPatchesMarkdown,
 } from '../../src/report/patches-section.js';
-
-const right = <A>(result: E.Either<{ readonly message: string }, A>): A => {
-  if (E.isLeft(result)) throw new Error(result.left.message);
-  return result.right;
-};
+import { right } from '../support/either.js';
 
 const noiseImage = (seed: number): SourceImage => {
   const [data] = uniforms(rngFromSeed(seed), 20 * 20);

@@ -6,11 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { InvalidArgumentError } from '../../src/linalg/errors.js';
 import type { GrayImage } from '../../src/report/image-grid.js';
 import { decodePng, encodePng } from '../../src/report/png.js';
-
-const unwrap = <A>(result: E.Either<InvalidArgumentError, A>): A => {
-  if (E.isLeft(result)) throw new Error(result.left.message);
-  return result.right;
-};
+import { right } from '../support/either.js';
 
 const expectError = <A>(result: E.Either<InvalidArgumentError, A>): InvalidArgumentError => {
   if (E.isRight(result)) throw new Error('expected an InvalidArgumentError');
@@ -29,8 +25,8 @@ describe('encodePng and decodePng', () => {
     const height = 16;
     const data = Float64Array.from({ length: width * height }, (_, i) => i / 255);
 
-    const encoded = unwrap(encodePng({ width, height, data }));
-    const decoded = unwrap(decodePng(encoded));
+    const encoded = right(encodePng({ width, height, data }));
+    const decoded = right(decodePng(encoded));
 
     expect(Array.from(encoded.subarray(0, 8))).toEqual(PNG_SIGNATURE);
     expect(decoded.width).toBe(width);
@@ -47,7 +43,7 @@ describe('encodePng and decodePng', () => {
         (width, height, levels) => {
           const data = Float64Array.from(levels.take(width * height), (level) => level / 255);
 
-          const decoded = unwrap(decodePng(unwrap(encodePng({ width, height, data }))));
+          const decoded = right(decodePng(right(encodePng({ width, height, data }))));
 
           expect(Array.from(decoded.data)).toEqual(Array.from(data));
         },
@@ -65,7 +61,7 @@ describe('encodePng and decodePng', () => {
         (width, height, values) => {
           const data = Float64Array.from(values.take(width * height));
 
-          const decoded = unwrap(decodePng(unwrap(encodePng({ width, height, data }))));
+          const decoded = right(decodePng(right(encodePng({ width, height, data }))));
 
           // Rounding to the nearest of the levels k / 255 moves a value by at most 1 / 510; the
           // division by 255 and the product by 255 add a few ulps of 1.
@@ -82,7 +78,7 @@ describe('encodePng and decodePng', () => {
   it('clamps values outside [0, 1]', () => {
     const image: GrayImage = { width: 4, height: 1, data: Float64Array.of(-0.5, 1.5, -1e300, 1e300) };
 
-    const decoded = unwrap(decodePng(unwrap(encodePng(image))));
+    const decoded = right(decodePng(right(encodePng(image))));
 
     expect(Array.from(decoded.data)).toEqual([0, 1, 0, 1]);
   });
@@ -92,13 +88,13 @@ describe('encodePng and decodePng', () => {
     // 100.4 / 255 is 0.4 of a level above 100, so it rounds down.
     const image: GrayImage = { width: 3, height: 1, data: Float64Array.of(0.5, 0.3, 100.4 / 255) };
 
-    const decoded = unwrap(decodePng(unwrap(encodePng(image))));
+    const decoded = right(decodePng(right(encodePng(image))));
 
     expect(Array.from(decoded.data)).toEqual([128 / 255, 77 / 255, 100 / 255]);
   });
 
   it('writes an 8-bit greyscale file', () => {
-    const encoded = unwrap(encodePng({ width: 3, height: 2, data: new Float64Array(6) }));
+    const encoded = right(encodePng({ width: 3, height: 2, data: new Float64Array(6) }));
 
     // IHDR data follows the signature, chunk length and type: width, height, bit depth, colour type.
     const view = new DataView(encoded.buffer, encoded.byteOffset, encoded.byteLength);
@@ -164,7 +160,7 @@ describe('encodePng and decodePng', () => {
     const png = new PNG({ width: 2, height: 1 });
     png.data = Buffer.from([0, 0, 0, 255, 51, 51, 51, 255]);
 
-    const decoded = unwrap(decodePng(PNG.sync.write(png)));
+    const decoded = right(decodePng(PNG.sync.write(png)));
 
     expect(Array.from(decoded.data)).toEqual([0, 51 / 255]);
   });
