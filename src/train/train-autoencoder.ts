@@ -16,28 +16,15 @@ import {
 import type { Regularization } from '../autoencoder/regularization.js';
 import { type InvalidArgumentError, invalidArgument } from '../linalg/errors.js';
 import { type Matrix, firstNonFinite, selectRows } from '../linalg/matrix.js';
-import { type GradientDescentOptions, minimizeGradientDescent } from '../optim/gradient-descent.js';
-import { type LbfgsOptions, minimizeLbfgs } from '../optim/lbfgs.js';
-import { minimizeSgd } from '../optim/sgd.js';
 import type { OptimizationResult, ProgressCallback, TrainingFailure } from '../optim/types.js';
 import type { Rng } from '../random/rng.js';
+import { type OptimizerSettings, type TrainingObjective, minimizeWith } from './minimize-with.js';
 
 // -------------------------------------------------------------------------------------------------
 // Types
 // -------------------------------------------------------------------------------------------------
 
-/** The optimiser that minimises the objective, with its options. */
-export type OptimizerSettings =
-  | ({ readonly kind: 'lbfgs' } & LbfgsOptions)
-  | ({ readonly kind: 'gradient-descent' } & GradientDescentOptions)
-  | {
-      readonly kind: 'sgd';
-      /** Samples per minibatch, an integer in [1, N]. The KL penalty then uses each batch's rhoHat. */
-      readonly batchSize: number;
-      readonly epochs: number;
-      readonly learningRate: number;
-      readonly momentum?: number;
-    };
+export type { OptimizerSettings } from './minimize-with.js';
 
 /** A training problem: the architecture, the regulariser and the N x D training samples. */
 export interface AutoencoderProblem {
@@ -91,39 +78,13 @@ export const trainAutoencoder = (
   if (E.isLeft(theta0)) return [theta0, afterInit];
   const finish = E.map(toTrainedAutoencoder(config));
 
-  switch (optimizer.kind) {
-    case 'lbfgs':
-      return [pipe(minimizeLbfgs(validObjective.right, theta0.right, optimizer, onProgress), finish), afterInit];
-    case 'gradient-descent':
-      return [
-        pipe(minimizeGradientDescent(validObjective.right, theta0.right, optimizer, onProgress), finish),
-        afterInit,
-      ];
-    case 'sgd': {
-      const minibatchObjective = (theta: Parameters<typeof evaluateObjective>[3], batch: Uint32Array) =>
-        evaluateObjective(config, regularization, selectRows(samples, batch), theta);
-      const [result, afterSgd] = minimizeSgd(
-        minibatchObjective,
-        theta0.right,
-        afterInit,
-        { ...optimizer, sampleCount: samples.rows },
-        onProgress,
-      );
-      return [pipe(result, finish), afterSgd];
-    }
-    default:
-      return [
-        E.left(
-          invalidArgument(
-            'trainAutoencoder',
-            'optimizer.kind',
-            String((optimizer as { kind: unknown }).kind),
-            "'lbfgs', 'gradient-descent' or 'sgd'",
-          ),
-        ),
-        afterInit,
-      ];
-  }
+  const objective: TrainingObjective = {
+    fullBatch: validObjective.right,
+    minibatch: (theta, batch) => evaluateObjective(config, regularization, selectRows(samples, batch), theta),
+    sampleCount: samples.rows,
+  };
+  const [result, next] = minimizeWith('trainAutoencoder', optimizer, objective, theta0.right, afterInit, onProgress);
+  return [pipe(result, finish), next];
 };
 
 /**

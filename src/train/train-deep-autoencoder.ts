@@ -9,7 +9,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 
 import { encode } from '../autoencoder/autoencoder.js';
 import type { Corruption } from '../autoencoder/corruption.js';
-import { type DeepObjectiveValue, evaluateDeepObjective, validateDeepProblem } from '../autoencoder/deep.js';
+import { evaluateDeepObjective, validateDeepProblem } from '../autoencoder/deep.js';
 import {
   type DeepAutoencoderConfig,
   type DeepAutoencoderParams,
@@ -21,13 +21,11 @@ import {
 import type { AutoencoderConfig } from '../autoencoder/params.js';
 import type { Regularization } from '../autoencoder/regularization.js';
 import { type InvalidArgumentError, invalidArgument } from '../linalg/errors.js';
-import { type Matrix, type ReadonlyFloat64Array, selectRows, shapeOf } from '../linalg/matrix.js';
-import { minimizeGradientDescent } from '../optim/gradient-descent.js';
-import { minimizeLbfgs } from '../optim/lbfgs.js';
-import { minimizeSgd } from '../optim/sgd.js';
+import { type Matrix, selectRows, shapeOf } from '../linalg/matrix.js';
 import type { OptimizationResult, Progress, ProgressCallback, TrainingFailure } from '../optim/types.js';
 import type { Rng } from '../random/rng.js';
 import { type OptimizerSettings, type TrainedAutoencoder, trainAutoencoder } from './train-autoencoder.js';
+import { type TrainingObjective, minimizeWith } from './minimize-with.js';
 import { trainDenoisingAutoencoder } from './train-denoising.js';
 
 // -------------------------------------------------------------------------------------------------
@@ -197,34 +195,13 @@ export const fineTuneDeepAutoencoder = (
       optimization,
     }),
   );
-  const objective = (theta: ReadonlyFloat64Array): DeepObjectiveValue =>
-    evaluateDeepObjective(config, lambda, samples, theta);
-
-  switch (optimizer.kind) {
-    case 'lbfgs':
-      return [pipe(minimizeLbfgs(objective, theta0.right, optimizer, onProgress), finish), afterInit];
-    case 'gradient-descent':
-      return [pipe(minimizeGradientDescent(objective, theta0.right, optimizer, onProgress), finish), afterInit];
-    case 'sgd': {
-      const minibatchObjective = (theta: ReadonlyFloat64Array, batch: Uint32Array): DeepObjectiveValue =>
-        evaluateDeepObjective(config, lambda, selectRows(samples, batch), theta);
-      const sgdOptions = { ...optimizer, sampleCount: samples.rows };
-      const [result, afterSgd] = minimizeSgd(minibatchObjective, theta0.right, afterInit, sgdOptions, onProgress);
-      return [pipe(result, finish), afterSgd];
-    }
-    default:
-      return [
-        E.left(
-          invalidArgument(
-            'fineTuneDeepAutoencoder',
-            'optimizer.kind',
-            String((optimizer as { kind: unknown }).kind),
-            "'lbfgs', 'gradient-descent' or 'sgd'",
-          ),
-        ),
-        afterInit,
-      ];
-  }
+  const objective: TrainingObjective = {
+    fullBatch: (theta) => evaluateDeepObjective(config, lambda, samples, theta),
+    minibatch: (theta, batch) => evaluateDeepObjective(config, lambda, selectRows(samples, batch), theta),
+    sampleCount: samples.rows,
+  };
+  const [result, next] = minimizeWith('fineTuneDeepAutoencoder', optimizer, objective, theta0.right, afterInit, onProgress);
+  return [pipe(result, finish), next];
 };
 
 /** Packs starting parameters, turning a shape mismatch into an error value naming `problem.initial`. */
