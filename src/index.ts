@@ -128,4 +128,5 @@ export * from './experiments/deep-autoencoder.js';
 export * from './patches/sampler.js';
 export * from './patches/normalize.js';
 export * from './patches/gabor.js';
-export * from './experiments/patches.js';
+export * from './experiments/patch-features.js';
+export * from './experiments/patch-whitening.js';

@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 
-import { type PatchWhiteningResult, runPatchFeatures, runPatchWhitening } from '../../src/experiments/patches.js';
+import { runPatchFeatures } from '../../src/experiments/patch-features.js';
+import { type PatchWhiteningResult, runPatchWhitening } from '../../src/experiments/patch-whitening.js';
 import { ignoreProgress } from '../../src/experiments/progress.js';
 import { unsafeMatrix } from '../../src/linalg/matrix.js';
 import type { SourceImage } from '../../src/patches/sampler.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { runPatchFeatures, runPatchWhitening } from '../../src/experiments/patches.js';
+import { runPatchFeatures } from '../../src/experiments/patch-features.js';
+import { runPatchWhitening } from '../../src/experiments/patch-whitening.js';
 import { ignoreProgress } from '../../src/experiments/progress.js';
 import type { GaborBankSettings } from '../../src/patches/gabor.js';
 import type { SourceImage } from '../../src/patches/sampler.js';

@@ -5,12 +5,8 @@
 import { loadNaturalImages } from '../data/images.js';
 import { type MnistSet, loadMnist } from '../data/mnist.js';
 import type { ExperimentProgressCallback } from '../experiments/progress.js';
-import {
-  UFLDL_FEATURE_SETTINGS,
-  UFLDL_WHITENING_SETTINGS,
-  runPatchFeatures,
-  runPatchWhitening,
-} from '../experiments/patches.js';
+import { UFLDL_FEATURE_SETTINGS, runPatchFeatures } from '../experiments/patch-features.js';
+import { UFLDL_WHITENING_SETTINGS, runPatchWhitening } from '../experiments/patch-whitening.js';
 import { mnistDeepAutoencoderSettings, runDeepAutoencoder } from '../experiments/deep-autoencoder.js';
 import { mnistDenoisingSettings, runDenoising } from '../experiments/denoising.js';
 import { runPcaVersusLinearAutoencoder } from '../experiments/pca-vs-linear-autoencoder.js';

@@ -5,7 +5,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 
-import type { PatchFeatureResult, PatchWhiteningResult } from '../experiments/patches.js';
+import type { PatchFeatureResult } from '../experiments/patch-features.js';
+import type { PatchWhiteningResult } from '../experiments/patch-whitening.js';
 import { type InvalidArgumentError, invalidArgument } from '../linalg/errors.js';
 import type { Matrix } from '../linalg/matrix.js';
 import { type GrayImage, stackVertically, tileImages, upscale } from './image-grid.js';

@@ -3,7 +3,8 @@
  * autoencoders trained on them, as a JSON object for report.json and as Markdown for report.md, with a
  * sentence per claim saying whether it held.
  */
-import type { PatchFeatureResult, PatchFeatureRun, PatchWhiteningResult } from '../experiments/patches.js';
+import type { PatchFeatureResult, PatchFeatureRun } from '../experiments/patch-features.js';
+import type { PatchWhiteningResult } from '../experiments/patch-whitening.js';
 import { type GaborBankSettings, noiseCorrelationBound } from '../patches/gabor.js';
 import { type PatchFigureNames, patchFigureNames } from './patches-figures.js';
 
