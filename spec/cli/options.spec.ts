@@ -44,6 +44,8 @@ describe('parseArguments', () => {
     [['--epsilon', '-1'], /--epsilon <x>' argument '-1' is invalid\. expected a finite number >= 0/],
     [['--only', 'pca,deep'], /unknown experiment "deep"; expected a comma-separated list of pca, sparse, whitening/],
     [['extra'], /too many arguments/],
+    [['--deep-layers', '784,800'], /--deep-layers <sizes>' argument '784,800' is invalid\. expected comma-separated layer sizes falling/],
+    [['--deep-layers', '784,30,40'], /--deep-layers <sizes>' argument '784,30,40' is invalid/],
   ];
 
   for (const [argv, message] of rejected) {
@@ -83,5 +85,26 @@ describe('parseArguments edge cases', () => {
 
   it('allows few images when pca is not run', () => {
     expect(parse(['--train-count', '16', '--only', 'whitening']).outcome.kind).toBe('run');
+  });
+
+  const tooFew: Array<[string[], RegExp]> = [
+    [['--only', 'deep-autoencoder', '--deep-train-count', '50'], /'--deep-train-count <n>' argument '50' is invalid\. expected at least 100 images/],
+    [['--only', 'denoising', '--denoising-train-count', '99'], /'--denoising-train-count <n>' argument '99' is invalid\. expected at least 100 images, one minibatch of the denoising/],
+    [['--only', 'pretraining', '--pretraining-train-count', '1'], /'--pretraining-train-count <n>' argument '1' is invalid\. expected at least 100 images/],
+  ];
+  for (const [argv, message] of tooFew) {
+    it(`rejects fewer images than a minibatch: ${argv[2]}`, () => {
+      const { outcome, err } = parse(argv);
+      expect(outcome).toEqual({ kind: 'exit', code: 2 });
+      expect(err).toMatch(message);
+    });
+  }
+
+  it('allows a small count for an experiment not run', () => {
+    expect(parse(['--deep-train-count', '50', '--only', 'pca']).outcome.kind).toBe('run');
+  });
+
+  it('accepts exactly one minibatch of images', () => {
+    expect(parse(['--deep-train-count', '100', '--only', 'deep-autoencoder']).outcome.kind).toBe('run');
   });
 });

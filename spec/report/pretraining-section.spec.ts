@@ -194,7 +194,45 @@ describe('denoising against RBM (claim N2)', () => {
   });
 });
 
+describe('fine-tuning below the frozen features', () => {
+  it('flags an arm that fine-tuning made worse', () => {
+    // Every pretrained arm's frozen-feature accuracy is 0.9 in these fixtures.
+    const section = buildPretrainingSection(
+      result({ random: [0.96], 'sparse-autoencoder': [0.97], 'denoising-autoencoder': [0.965], rbm: [0.5] }),
+      SETTINGS,
+    );
+    expect(section.fineTuningLoweredAccuracy).toEqual(['rbm']);
+    expect(renderPretrainingMarkdown(section).join('\n')).toContain(
+      "**Warning:** fine-tuning lowered the rbm arm's accuracy from 90.00% (softmax on its frozen features) to 50.00%",
+    );
+  });
+
+  it('flags nothing when fine-tuning helped', () => {
+    const section = buildPretrainingSection(
+      result({ random: [0.96], 'sparse-autoencoder': [0.97], 'denoising-autoencoder': [0.965], rbm: [0.955] }),
+      SETTINGS,
+    );
+    expect(section.fineTuningLoweredAccuracy).toEqual([]);
+    expect(renderPretrainingMarkdown(section).join('\n')).not.toContain('**Warning:**');
+  });
+});
+
 describe('renderPretrainingMarkdown', () => {
+  it('labels the spread columns with several seeds', () => {
+    const section = buildPretrainingSection(
+      result({
+        random: [0.960, 0.961, 0.962],
+        'sparse-autoencoder': [0.970, 0.971, 0.972],
+        'denoising-autoencoder': [0.968, 0.969, 0.970],
+        rbm: [0.966, 0.967, 0.968],
+      }),
+      SETTINGS,
+    );
+    const text = renderPretrainingMarkdown(section).join('\n');
+    expect(text).toContain('(mean ± std over seeds, points)');
+    expect(text).toContain('| sparse-autoencoder | 97.10% ± 0.10 |');
+  });
+
   it('has a table row per arm and links the figure', () => {
     const section = buildPretrainingSection(
       result({ random: [0.96], 'sparse-autoencoder': [0.97], 'denoising-autoencoder': [0.965], rbm: [0.955] }),

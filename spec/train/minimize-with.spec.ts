@@ -43,6 +43,13 @@ describe('minimizeWith', () => {
     expect(nextDraw(next)).not.toBe(nextDraw(rngFromSeed(4)));
   });
 
+  it('rejects a missing optimiser', () => {
+    for (const missing of [undefined, null]) {
+      const [result] = minimizeWith('trainSomething', missing as unknown as OptimizerSettings, objective, theta0, rngFromSeed(4));
+      expect(E.isLeft(result) ? result.left.message : 'no error').toContain("optimizer must be an object whose kind is 'lbfgs'");
+    }
+  });
+
   it('rejects an unknown kind, naming the caller', () => {
     const unknown = { kind: 'adam' } as unknown as OptimizerSettings;
     const [result] = minimizeWith('trainSomething', unknown, objective, theta0, rngFromSeed(4));

@@ -105,7 +105,7 @@ const run = async (settings: RunSettings): Promise<void> => {
       : {
           data: {
             source: digits.train.source.replace(/: .*$/, ''),
-            trainCount: settings.trainCount,
+            trainCount: digits.train.images.rows,
             testCount: digits.test.images.rows,
           },
         }),

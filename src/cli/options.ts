@@ -6,7 +6,14 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 
-import { DEFAULT_PRETRAINING_TRAIN_COUNT, FULL_PRETRAINING_TRAIN_COUNT } from '../experiments/pretraining.js';
+import { mnistDeepAutoencoderSettings } from '../experiments/deep-autoencoder.js';
+import { mnistDenoisingSettings } from '../experiments/denoising.js';
+import {
+  DEFAULT_PRETRAINING_SETTINGS,
+  DEFAULT_PRETRAINING_TRAIN_COUNT,
+  FULL_PRETRAINING_SETTINGS,
+  FULL_PRETRAINING_TRAIN_COUNT,
+} from '../experiments/pretraining.js';
 
 /** The experiments the main job can run, in the order it runs them. */
 export const EXPERIMENTS = [
@@ -122,12 +129,22 @@ const nonNegativeNumber = (text: string): number => {
   return value;
 };
 
-/** Parses encoder sizes such as `784,256,64,30`: at least two integers >= 1, the first 784 (MNIST pixels). */
+/**
+ * Parses encoder sizes such as `784,256,64,30`: at least two integers >= 1, the first 784 (MNIST
+ * pixels), each smaller than the one before, so that the code is smaller than the input and PCA with as
+ * many components exists.
+ */
 const layerList = (text: string): number[] => {
   const sizes = text.split(',').map((size) => Number(size.trim()));
-  const valid = sizes.length >= 2 && sizes.every((size) => Number.isSafeInteger(size) && size >= 1) && sizes[0] === 784;
+  const valid =
+    sizes.length >= 2 &&
+    sizes.every((size) => Number.isSafeInteger(size) && size >= 1) &&
+    sizes[0] === 784 &&
+    sizes.every((size, i) => i === 0 || size < sizes[i - 1]);
   if (!valid) {
-    throw new InvalidArgumentError('expected comma-separated layer sizes from 784 down to the code size, e.g. 784,256,64,30.');
+    throw new InvalidArgumentError(
+      'expected comma-separated layer sizes falling from 784 to the code size, e.g. 784,256,64,30.',
+    );
   }
   return sizes;
 };
@@ -160,8 +177,10 @@ export const buildProgram = (output: OutputSink = processOutput): Command =>
     .name('autoencoder-chapter')
     .description(
       'Reproduces the autoencoder chapter on MNIST and natural-image patches: PCA versus a linear ' +
-        'autoencoder, sparse autoencoders, PCA/ZCA whitening, and whitening and sparse filters of image ' +
-        'patches. Writes report.md, report.json and PNG figures to the output folder.',
+        'autoencoder, sparse autoencoders, PCA/ZCA whitening, whitening and sparse filters of image ' +
+        'patches, layer-wise pretraining of a classifier (against random weights and RBMs), denoising ' +
+        'autoencoders, and a deep autoencoder against PCA. Writes report.md, report.json and PNG figures ' +
+        'to the output folder.',
     )
     .addOption(new Option('--seed <n>', 'seed of the random generator').argParser(integerIn(0, 0xffffffff)).default(1))
     .addOption(
@@ -337,5 +356,51 @@ export const parseArguments = (argv: readonly string[], output: OutputSink = pro
     );
     return { kind: 'exit', code: 2 };
   }
+  const tooFew = tooFewForMinibatches(settings);
+  if (tooFew !== undefined) {
+    output.writeErr(
+      `error: option '${tooFew.option} <n>' argument '${tooFew.count}' is invalid. expected at least ` +
+        `${tooFew.batchSize} images, one minibatch of the ${tooFew.experiment} experiment's SGD.\n`,
+    );
+    return { kind: 'exit', code: 2 };
+  }
   return { kind: 'run', settings };
+};
+
+/**
+ * Returns the first SGD experiment that will run with fewer training images than its minibatch size,
+ * or undefined when every one has enough.
+ */
+const tooFewForMinibatches = (
+  settings: RunSettings,
+): { option: string; count: number; batchSize: number; experiment: ExperimentName } | undefined => {
+  const deep = mnistDeepAutoencoderSettings(settings.deepLayers, settings.deepPretrainEpochs, settings.deepEpochs);
+  const batchSizeOf = (optimizer: { readonly kind: string; readonly batchSize?: number }): number =>
+    optimizer.kind === 'sgd' && optimizer.batchSize !== undefined ? optimizer.batchSize : 1;
+  const pretraining = settings.full ? FULL_PRETRAINING_SETTINGS : DEFAULT_PRETRAINING_SETTINGS;
+  const checks = [
+    {
+      experiment: 'pretraining' as const,
+      option: '--pretraining-train-count',
+      count: settings.pretrainingTrainCount,
+      batchSize: Math.max(
+        pretraining.autoencoderPretraining.batchSize,
+        pretraining.rbmPretraining.batchSize,
+        pretraining.fineTuning.batchSize,
+      ),
+    },
+    {
+      experiment: 'denoising' as const,
+      option: '--denoising-train-count',
+      count: settings.denoisingTrainCount,
+      batchSize: batchSizeOf(mnistDenoisingSettings(settings.denoisingEpochs).optimizer),
+    },
+    {
+      experiment: 'deep-autoencoder' as const,
+      option: '--deep-train-count',
+      count: settings.deepTrainCount,
+      batchSize: Math.max(batchSizeOf(deep.fineTuning), ...deep.pretraining.map(batchSizeOf)),
+    },
+  ];
+  return checks.find((check) => settings.experiments.includes(check.experiment) && check.count < check.batchSize);
 };

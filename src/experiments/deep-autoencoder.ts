@@ -1,7 +1,7 @@
 /**
  * Experiment: a deep autoencoder, pretrained layer by layer and fine-tuned end to end, reconstructs
  * held-out digits better than PCA with the same code size (Hinton and Salakhutdinov, Science 2006), and
- * better than the same network fine-tuned with the same budget from random weights (claim M1).
+ * better than the same network fine-tuned with the same budget from random weights.
  *
  * Procedure: pretrain one tied sigmoid autoencoder per encoding layer D -> h_1 -> ... -> code, each on
  * the codes of the previous one (linear units in the code layer); unroll the stack into the mirrored
@@ -26,6 +26,7 @@ import { type PcaModel, fitPca, pcaInverseTransform, pcaTransform } from '../pca
 import type { Rng } from '../random/rng.js';
 import { fineTuneDeepAutoencoder, pretrainDeepAutoencoder } from '../train/train-deep-autoencoder.js';
 import type { OptimizerSettings } from '../train/train-autoencoder.js';
+import { validateHeldOut } from './held-out.js';
 import type { ExperimentProgressCallback } from './progress.js';
 
 // -------------------------------------------------------------------------------------------------
@@ -151,6 +152,8 @@ export const runDeepAutoencoder = (
   rng: Rng,
   onProgress: ExperimentProgressCallback,
 ): [E.Either<LibraryError, DeepAutoencoderExperimentResult>, Rng] => {
+  const invalid = validateHeldOut('runDeepAutoencoder', train, test, settings.exampleCount);
+  if (invalid !== undefined) return [E.left(invalid), rng];
   const config = deepExperimentConfig(settings.encoderSizes);
   const sizes = settings.encoderSizes;
   const codeSize = sizes[sizes.length - 1];

@@ -26,6 +26,7 @@ import { meanHalfSquaredDistance } from '../linalg/ops.js';
 import type { Rng } from '../random/rng.js';
 import { type OptimizerSettings, type TrainedAutoencoder, trainAutoencoder } from '../train/train-autoencoder.js';
 import { trainDenoisingAutoencoder } from '../train/train-denoising.js';
+import { validateHeldOut } from './held-out.js';
 import type { ExperimentProgressCallback } from './progress.js';
 
 // -------------------------------------------------------------------------------------------------
@@ -175,6 +176,8 @@ export const runDenoising = (
   rng: Rng,
   onProgress: ExperimentProgressCallback,
 ): [E.Either<LibraryError, DenoisingExperimentResult>, Rng] => {
+  const invalid = validateHeldOut('runDenoising', train, test, settings.exampleCount);
+  if (invalid !== undefined) return [E.left(invalid), rng];
   const config = denoisingAutoencoderConfig(train.cols, settings.hiddenSize);
   const regularization: Regularization = { lambda: settings.lambda, sparsity: null };
   const exampleCount = Math.min(settings.exampleCount, test.rows);

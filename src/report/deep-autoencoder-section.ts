@@ -7,6 +7,7 @@ import type {
   DeepAutoencoderExperimentSettings,
 } from '../experiments/deep-autoencoder.js';
 import { describeOptimizer } from './denoising-section.js';
+import { counted } from './counted.js';
 
 // -------------------------------------------------------------------------------------------------
 // The JSON section
@@ -40,7 +41,7 @@ export interface DeepAutoencoderSection {
   readonly figure: string;
   /** Whether testError < pcaTestError. */
   readonly held: boolean;
-  /** Whether testError < randomStartTestError: pretraining helped at this budget (claim M1). */
+  /** Whether testError < randomStartTestError: pretraining helped at this budget. */
   readonly pretrainingHelped: boolean;
 }
 
@@ -85,14 +86,16 @@ export const renderDeepAutoencoderMarkdown = (section: DeepAutoencoderSection): 
   const encoder = section.layers.join('-');
   const unrolled = [...section.layers, ...section.layers.slice(0, -1).reverse()].join('-');
   const pretraining = section.pretraining.map((text, i) => `layer ${i + 1}: ${text}`).join('; ');
+  const components = counted(section.codeSize, 'component');
+  const units = section.layers.length > 2 ? 'sigmoid hidden units, linear code units' : 'a linear code layer and no hidden layer';
   return [
-    `## A deep autoencoder reconstructs better than PCA with ${section.codeSize} components`,
+    `## A deep autoencoder against PCA with ${components}`,
     '',
-    `The encoder ${encoder} (sigmoid hidden units, linear code units) was pretrained greedily on ` +
+    `The encoder ${encoder} (${units}) was pretrained greedily on ` +
       `${section.trainCount} training digits: one tied autoencoder per layer, each on the codes of the one before ` +
       `(${pretraining}). The stack was unrolled into the ${unrolled} network, whose decoder weights start as the ` +
       'transposes of the encoder weights, and fine-tuned end to end with the cross-entropy loss ' +
-      `(${section.fineTuning}, lambda = ${section.lambda}). PCA with ${section.codeSize} components was fitted to the same training digits. ` +
+      `(${section.fineTuning}, lambda = ${section.lambda}). PCA with ${components} was fitted to the same training digits. ` +
       `Errors are means of (1/2)||x - x^||^2 over the digits.`,
     '',
     '| model | train error | test error |',
@@ -101,7 +104,7 @@ export const renderDeepAutoencoderMarkdown = (section: DeepAutoencoderSection): 
     `| deep autoencoder, fine-tuned | ${fixed(section.trainError)} | ${fixed(section.testError)} |`,
     `| deep autoencoder, fine-tuned from random weights | ${fixed(section.randomStartTrainError)} | ` +
       `${fixed(section.randomStartTestError)} |`,
-    `| PCA, ${section.codeSize} components | ${fixed(section.pcaTrainError)} | ${fixed(section.pcaTestError)} |`,
+    `| PCA, ${components} | ${fixed(section.pcaTrainError)} | ${fixed(section.pcaTestError)} |`,
     '',
     `${verdict(section.held)} On ${section.testCount} test digits the deep autoencoder's error is ` +
       `${fixed(section.testError)} against ${fixed(section.pcaTestError)} for PCA ` +
@@ -112,7 +115,8 @@ export const renderDeepAutoencoderMarkdown = (section: DeepAutoencoderSection): 
       'same optimiser, budget and minibatch order, the same network reaches a test error of ' +
       `${fixed(section.randomStartTestError)} against ${fixed(section.testError)} after pretraining; the claim that ` +
       'a deep autoencoder is hard to train from random weights needs the random start to end higher. Both runs had ' +
-      'the same fine-tuning budget; the pretrained one also had the pretraining epochs above.',
+      'the same fine-tuning budget; the pretrained one also had the pretraining epochs above. Each start was run ' +
+      'once, with one seed, so the spread between seeds is not measured.',
     '',
     'Rows: test digits, reconstructions of the pretrained deep autoencoder, of the one fine-tuned from random ' +
       'weights, and of PCA (clamped to [0, 1] for display).',

@@ -5,6 +5,7 @@
 import type { CorruptionSettings } from '../autoencoder/corruption.js';
 import type { DenoisingExperimentResult, DenoisingExperimentSettings } from '../experiments/denoising.js';
 import type { OptimizerSettings } from '../train/train-autoencoder.js';
+import { counted } from './counted.js';
 
 // -------------------------------------------------------------------------------------------------
 // The JSON section
@@ -59,13 +60,13 @@ export const describeOptimizer = (optimizer: OptimizerSettings): string => {
   switch (optimizer.kind) {
     case 'sgd':
       return (
-        `SGD: ${optimizer.epochs} epochs, batch ${optimizer.batchSize}, learning rate ${optimizer.learningRate}, ` +
+        `SGD: ${counted(optimizer.epochs, 'epoch')}, batch ${optimizer.batchSize}, learning rate ${optimizer.learningRate}, ` +
         `momentum ${optimizer.momentum ?? 0}`
       );
     case 'lbfgs':
-      return `L-BFGS: at most ${optimizer.maxIterations} iterations`;
+      return `L-BFGS: at most ${counted(optimizer.maxIterations, 'iteration')}`;
     case 'gradient-descent':
-      return `gradient descent: at most ${optimizer.maxIterations} iterations, learning rate ${optimizer.learningRate}`;
+      return `gradient descent: at most ${counted(optimizer.maxIterations, 'iteration')}, learning rate ${optimizer.learningRate}`;
   }
 };
 

@@ -1,10 +1,11 @@
 /**
  * The `pretraining` section of the main job's report: the JSON shape, its builder from the experiment's
- * result, and its Markdown rendering. The Markdown has a table of the arms and two verdicts. The first
- * says whether pretraining beat random initialisation by more than the spread between seeds (claim S4).
- * The second says whether denoising autoencoders pretrained the network about as well as RBMs (claim N2).
+ * result, and its Markdown rendering. The Markdown has a table of the arms and two verdicts: whether
+ * pretraining beat random initialisation by more than the spread between seeds, and whether denoising
+ * autoencoders pretrained the network about as well as RBMs.
  */
 import type { ArmResult, PretrainingExperimentResult, PretrainingExperimentSettings } from '../experiments/pretraining.js';
+import { RBM_DEFAULTS } from '../train/train-rbm.js';
 
 // -------------------------------------------------------------------------------------------------
 // The JSON section
@@ -49,7 +50,7 @@ export interface PretrainingComparison {
 export type PretrainingVerdict = 'held' | 'partly' | 'not-shown' | 'cannot-tell';
 
 /**
- * Claim N2, that stacked denoising autoencoders pretrain about as well as RBMs, judged on the test
+ * The claim that stacked denoising autoencoders pretrain about as well as RBMs, judged on the test
  * accuracy after fine-tuning:
  * - `about-as-well`: the two arms differ by no more than the spread between seeds.
  * - `denoising-higher`: the denoising arm is ahead by more than the spread.
@@ -82,6 +83,11 @@ export interface PretrainingSection {
   readonly verdict: PretrainingVerdict;
   /** Present when the run has both the denoising-autoencoder and the RBM arm. */
   readonly denoisingVersusRbm?: DenoisingVersusRbm;
+  /**
+   * Names of the pretrained arms whose mean accuracy after fine-tuning is below that of the softmax on
+   * their frozen features: fine-tuning made them worse, so their numbers are not evidence about pretraining.
+   */
+  readonly fineTuningLoweredAccuracy: string[];
   /** File name of the figure of first-layer weights, when one was drawn. */
   readonly figure?: string;
 }
@@ -109,7 +115,7 @@ const compare = (arm: ArmResult, reference: ArmResult): PretrainingComparison =>
   return { arm: arm.name, difference, spread, exceedsSpread: Math.abs(difference) > spread };
 };
 
-/** Decides claim N2 from the denoising arm's comparison with the RBM arm (see {@link DenoisingVersusRbmVerdict}). */
+/** Decides the denoising-against-RBM claim from the denoising arm's comparison with the RBM arm (see {@link DenoisingVersusRbmVerdict}). */
 export const denoisingVersusRbmVerdict = (comparison: PretrainingComparison): DenoisingVersusRbmVerdict => {
   if (comparison.exceedsSpread === null) return 'cannot-tell';
   if (!comparison.exceedsSpread) return 'about-as-well';
@@ -160,6 +166,9 @@ export const buildPretrainingSection = (
     comparisons,
     verdict: pretrainingVerdict(comparisons),
     ...(denoisingVersusRbm === undefined ? {} : { denoisingVersusRbm }),
+    fineTuningLoweredAccuracy: result.arms
+      .filter((arm) => arm.frozenFeatureAccuracyMean !== null && arm.testAccuracyMean < arm.frozenFeatureAccuracyMean)
+      .map((arm) => arm.name),
     ...(figure === undefined ? {} : { figure }),
   };
 };
@@ -266,12 +275,15 @@ export const renderPretrainingMarkdown = (section: PretrainingSection): string[]
       `seed${section.seeds === 1 ? '' : 's'} per arm. Pretrained arms train one model per hidden layer on the codes ` +
       `of the layer below: autoencoders for ${ae.epochs} epochs of SGD (batch ${ae.batchSize}, learning rate ` +
       `${ae.learningRate}, momentum ${ae.momentum}), RBMs for ${rbm.epochs} epochs of CD (batch ${rbm.batchSize}, ` +
-      `learning rate ${rbm.learningRate}); then a softmax layer on the frozen top features (L-BFGS, ` +
+      `learning rate ${rbm.learningRate}, momentum ${RBM_DEFAULTS.initialMomentum} for the first ` +
+      `${RBM_DEFAULTS.momentumSwitchEpoch} epochs and ${rbm.momentum} after); then a softmax layer on the frozen top features (L-BFGS, ` +
       `${schedule.outputLayerIterations} iterations), whose accuracy is the frozen-feature column. Every arm then ` +
       `fine-tunes all layers for the same ${ft.epochs} epochs of SGD (batch ${ft.batchSize}, learning rate ` +
       `${ft.learningRate}, momentum ${ft.momentum}, weight decay ${ft.lambda}) with the same batch order.`,
     '',
-    '| arm | test accuracy after fine-tuning | frozen-feature accuracy | difference to random |',
+    section.seeds === 1
+      ? '| arm | test accuracy after fine-tuning | frozen-feature accuracy | difference to random |'
+      : '| arm | test accuracy after fine-tuning (mean ± std over seeds, points) | frozen-feature accuracy | difference to random (spread, points) |',
     '|---|---|---|---|',
   ];
   for (const entry of section.arms) {
@@ -286,6 +298,16 @@ export const renderPretrainingMarkdown = (section: PretrainingSection): string[]
     lines.push(`| ${entry.description} | ${accuracyCell(entry)} | ${frozen} | ${difference} |`);
   }
   lines.push('', verdictSentence(section), '');
+  for (const name of section.fineTuningLoweredAccuracy) {
+    const entry = section.arms.find((arm) => arm.name === name);
+    if (entry?.frozenFeatureAccuracyMean === undefined) continue;
+    lines.push(
+      `**Warning:** fine-tuning lowered the ${name} arm's accuracy from ${percent(entry.frozenFeatureAccuracyMean)} ` +
+        `(softmax on its frozen features) to ${percent(entry.testAccuracyMean)}, so the fine-tuning schedule does not ` +
+        'suit this arm at these sizes and its comparisons say little about pretraining.',
+      '',
+    );
+  }
   if (section.denoisingVersusRbm !== undefined) {
     lines.push(denoisingVersusRbmSentence(section, section.denoisingVersusRbm), '');
   }

@@ -282,9 +282,9 @@ const whiteningMarkdown = (w: WhiteningSection): string[] => [
 export const renderMarkdown = (report: ChapterReport): string => {
   const data =
     report.data === undefined
-      ? 'No MNIST experiment ran.'
+      ? 'The shared MNIST images were not loaded, because no experiment that uses them ran; each section states its data.'
       : `MNIST: ${report.data.source}; ${report.data.trainCount} training and ${report.data.testCount} test ` +
-        'images, pixels scaled to [0, 1].';
+        'images loaded, pixels scaled to [0, 1]; each section states how many of them it used.';
   const lines = [
     '# The autoencoder chapter, reproduced',
     '',

@@ -43,8 +43,8 @@ export interface TrainingObjective {
 
 /**
  * Minimises `objective` from theta0 with the optimiser of `optimizer`. Only SGD draws from the
- * generator (its batch order); the full-batch optimisers return it unchanged. An unknown
- * `optimizer.kind` gives an `InvalidArgumentError` that names `functionName`.
+ * generator (its batch order); the full-batch optimisers return it unchanged. A missing `optimizer` or
+ * an unknown `optimizer.kind` gives an `InvalidArgumentError` that names `functionName`.
  */
 export const minimizeWith = (
   functionName: string,
@@ -54,6 +54,11 @@ export const minimizeWith = (
   rng: Rng,
   onProgress?: ProgressCallback,
 ): [E.Either<InvalidArgumentError | TrainingFailure, OptimizationResult>, Rng] => {
+  const expected = "'lbfgs', 'gradient-descent' or 'sgd'";
+  // Callers in plain JavaScript can pass anything; the types rule this out in TypeScript.
+  if (typeof optimizer !== 'object' || optimizer === null) {
+    return [E.left(invalidArgument(functionName, 'optimizer', String(optimizer), `an object whose kind is ${expected}`)), rng];
+  }
   switch (optimizer.kind) {
     case 'lbfgs':
       return [minimizeLbfgs(objective.fullBatch, theta0, optimizer, onProgress), rng];
@@ -63,7 +68,6 @@ export const minimizeWith = (
       return minimizeSgd(objective.minibatch, theta0, rng, { ...optimizer, sampleCount: objective.sampleCount }, onProgress);
     default: {
       const kind = String((optimizer as { kind: unknown }).kind);
-      const expected = "'lbfgs', 'gradient-descent' or 'sgd'";
       return [E.left(invalidArgument(functionName, 'optimizer.kind', kind, expected)), rng];
     }
   }
