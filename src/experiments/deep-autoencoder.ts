@@ -26,7 +26,7 @@ import { type PcaModel, fitPca, pcaInverseTransform, pcaTransform } from '../pca
 import type { Rng } from '../random/rng.js';
 import { fineTuneDeepAutoencoder, pretrainDeepAutoencoder } from '../train/train-deep-autoencoder.js';
 import type { OptimizerSettings } from '../train/train-autoencoder.js';
-import { validateHeldOut } from './held-out.js';
+import { validateExperimentInputs } from './experiment-inputs.js';
 import type { ExperimentProgressCallback } from './progress.js';
 
 // -------------------------------------------------------------------------------------------------
@@ -152,7 +152,7 @@ export const runDeepAutoencoder = (
   rng: Rng,
   onProgress: ExperimentProgressCallback,
 ): [E.Either<LibraryError, DeepAutoencoderExperimentResult>, Rng] => {
-  const invalid = validateHeldOut('runDeepAutoencoder', train, test, settings.exampleCount);
+  const invalid = validateExperimentInputs('runDeepAutoencoder', train, test, settings.exampleCount, settings.lambda);
   if (invalid !== undefined) return [E.left(invalid), rng];
   const config = deepExperimentConfig(settings.encoderSizes);
   const sizes = settings.encoderSizes;

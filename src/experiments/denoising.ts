@@ -26,7 +26,7 @@ import { meanHalfSquaredDistance } from '../linalg/ops.js';
 import type { Rng } from '../random/rng.js';
 import { type OptimizerSettings, type TrainedAutoencoder, trainAutoencoder } from '../train/train-autoencoder.js';
 import { trainDenoisingAutoencoder } from '../train/train-denoising.js';
-import { validateHeldOut } from './held-out.js';
+import { validateExperimentInputs } from './experiment-inputs.js';
 import type { ExperimentProgressCallback } from './progress.js';
 
 // -------------------------------------------------------------------------------------------------
@@ -176,7 +176,7 @@ export const runDenoising = (
   rng: Rng,
   onProgress: ExperimentProgressCallback,
 ): [E.Either<LibraryError, DenoisingExperimentResult>, Rng] => {
-  const invalid = validateHeldOut('runDenoising', train, test, settings.exampleCount);
+  const invalid = validateExperimentInputs('runDenoising', train, test, settings.exampleCount, settings.lambda);
   if (invalid !== undefined) return [E.left(invalid), rng];
   const config = denoisingAutoencoderConfig(train.cols, settings.hiddenSize);
   const regularization: Regularization = { lambda: settings.lambda, sparsity: null };

@@ -1,6 +1,8 @@
 /**
- * The checks that experiments measuring held-out samples share: the test samples must be usable, and
- * the number of examples drawn in the figure must be a count.
+ * The input checks shared by the experiments that measure held-out samples: the test samples must be
+ * usable, the number of examples drawn in the figure must be a count, and the weight decay must be a
+ * valid coefficient. Checking them first names the experiment's own argument in the error, not that
+ * of an inner training function.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -10,14 +12,16 @@ import { type Matrix, requireFiniteNonEmpty, requireShape } from '../linalg/matr
 
 /**
  * Returns an error when `test` is empty, has a NaN or infinite entry, or has a different number of
- * columns than `train`, or when `exampleCount` is not an integer >= 0; undefined when all are valid.
- * The error names `functionName` and the argument (`test` or `settings.exampleCount`).
+ * columns than `train`, when `exampleCount` is not an integer >= 0, or when `lambda` is not a finite
+ * number >= 0; undefined when all are valid. The error names `functionName` and the argument (`test`,
+ * `settings.exampleCount` or `settings.lambda`).
  */
-export const validateHeldOut = (
+export const validateExperimentInputs = (
   functionName: string,
   train: Matrix,
   test: Matrix,
   exampleCount: number,
+  lambda: number,
 ): InvalidArgumentError | undefined => {
   const checkedTest = pipe(
     requireFiniteNonEmpty(functionName, 'test', test),
@@ -31,6 +35,9 @@ export const validateHeldOut = (
       exampleCount,
       'an integer >= 0 (it is capped at the number of test samples)',
     );
+  }
+  if (!Number.isFinite(lambda) || lambda < 0) {
+    return invalidArgument(functionName, 'settings.lambda', lambda, 'a finite weight-decay coefficient >= 0');
   }
   return undefined;
 };
