@@ -243,6 +243,10 @@ describe('renderPretrainingMarkdown', () => {
     expect(lines[0]).toBe('## Pretraining a deep classifier');
     expect(lines.filter((line) => line.startsWith('| ') && !line.startsWith('| arm')).length).toBe(4);
     expect(lines).toContain('| sparse-autoencoder | 97.00% | 90.00% | +1.00 points |');
+    expect(lines.join('\n')).toContain('momentum 0.5 throughout, which rises to 0.9 only after 5 epochs');
+    const longer = { ...SETTINGS, rbmPretraining: { ...SETTINGS.rbmPretraining, epochs: 8 } };
+    const longerText = renderPretrainingMarkdown(buildPretrainingSection(result({ random: [0.96], 'sparse-autoencoder': [0.97], 'denoising-autoencoder': [0.965], rbm: [0.955] }), longer)).join('\n');
+    expect(longerText).toContain('momentum 0.5 for the first 5 epochs and 0.9 after');
     expect(lines.some((line) => line.includes('(pretraining-weights.png)'))).toBe(true);
   });
 });

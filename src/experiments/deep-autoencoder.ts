@@ -92,9 +92,9 @@ const sgd = (epochs: number, learningRate: number): OptimizerSettings => ({
  * run uses batches of 100 and momentum 0.9. Pretraining takes learning rate 0.1 for the sigmoid
  * layers and 0.005 for the code layer, whose linear units are unbounded: at 0.2 its autoencoder
  * diverged on 10,000 digits. Fine-tuning takes 0.02, which gave a lower test error on 10,000 digits
- * than 0.005 after 4 epochs and 0.05 after 5. These rates were tuned by hand for 784-256-64-30. On
- * 784-1000-500-250-30 they were only checked once, on 20,000 digits with 2 pretraining and 3
- * fine-tuning epochs, where the test error (5.35) was below that of PCA with 30 components (7.17).
+ * than 0.005 after 4 epochs and 0.05 after 5. These rates were tuned by hand for 784-256-64-30 and
+ * not retuned for 784-1000-500-250-30: with them, the `--full` run (60,000 digits, 3 pretraining and 10
+ * fine-tuning epochs) reached a test error of 2.75 against 6.93 for PCA with 30 components.
  */
 export const mnistDeepAutoencoderSettings = (
   encoderSizes: readonly number[],

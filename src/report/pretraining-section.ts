@@ -267,6 +267,12 @@ export const renderPretrainingMarkdown = (section: PretrainingSection): string[]
   const rbm = schedule.rbmPretraining;
   const ft = schedule.fineTuning;
   const differences = new Map(section.comparisons.map((c) => [c.arm, c]));
+  const rbmMomentum =
+    rbm.epochs <= RBM_DEFAULTS.momentumSwitchEpoch
+      ? `momentum ${RBM_DEFAULTS.initialMomentum} throughout, which rises to ${rbm.momentum} only after ` +
+        `${RBM_DEFAULTS.momentumSwitchEpoch} epochs`
+      : `momentum ${RBM_DEFAULTS.initialMomentum} for the first ${RBM_DEFAULTS.momentumSwitchEpoch} epochs and ` +
+        `${rbm.momentum} after`;
   const lines = [
     '## Pretraining a deep classifier',
     '',
@@ -275,8 +281,7 @@ export const renderPretrainingMarkdown = (section: PretrainingSection): string[]
       `seed${section.seeds === 1 ? '' : 's'} per arm. Pretrained arms train one model per hidden layer on the codes ` +
       `of the layer below: autoencoders for ${ae.epochs} epochs of SGD (batch ${ae.batchSize}, learning rate ` +
       `${ae.learningRate}, momentum ${ae.momentum}), RBMs for ${rbm.epochs} epochs of CD (batch ${rbm.batchSize}, ` +
-      `learning rate ${rbm.learningRate}, momentum ${RBM_DEFAULTS.initialMomentum} for the first ` +
-      `${RBM_DEFAULTS.momentumSwitchEpoch} epochs and ${rbm.momentum} after); then a softmax layer on the frozen top features (L-BFGS, ` +
+      `learning rate ${rbm.learningRate}, ${rbmMomentum}); then a softmax layer on the frozen top features (L-BFGS, ` +
       `${schedule.outputLayerIterations} iterations), whose accuracy is the frozen-feature column. Every arm then ` +
       `fine-tunes all layers for the same ${ft.epochs} epochs of SGD (batch ${ft.batchSize}, learning rate ` +
       `${ft.learningRate}, momentum ${ft.momentum}, weight decay ${ft.lambda}) with the same batch order.`,
