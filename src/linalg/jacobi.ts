@@ -221,7 +221,7 @@ const scaledSymmetricPart = (a: Matrix): { work: Float64Array; scale: number } =
  * eigenvectors: one Newton-Schulz step towards the nearest orthogonal matrix, V (3I - V^T V) / 2.
  *
  * Each of the n^2 / 2 rotations per sweep adds rounding error to V, so after about ten sweeps
- * max |V^T V - I| grows to some ten units of roundoff at n = 784 (1.3e-14 on the MNIST pixel
+ * max |V^T V - I| grows to about 60 units of roundoff at n = 784 (1.3e-14 on the MNIST pixel
  * covariance). With V^T V = I + F, the step leaves V^T V = I - (3/4) F^2 + O(F^3), so the error drops to
  * the rounding of the two products (8.9e-16 on that matrix). The correction mixes eigenvectors by
  * amounts of size F, which is largest between eigenvectors of nearly equal eigenvalues, where mixing
