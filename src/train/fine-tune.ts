@@ -15,10 +15,10 @@ import { classifierObjective, evaluateClassifierObjective } from '../classifier/
 import { type InvalidArgumentError, invalidArgument } from '../linalg/errors.js';
 import { type Matrix, type ReadonlyFloat64Array, selectRows, unsafeMatrix } from '../linalg/matrix.js';
 import type { Labels } from '../nn/softmax.js';
-import { type LbfgsOptions, minimizeLbfgs } from '../optim/lbfgs.js';
-import { minimizeSgd } from '../optim/sgd.js';
 import type { OptimizationResult, ProgressCallback, TrainingFailure } from '../optim/types.js';
+import type { LbfgsOptions } from '../optim/lbfgs.js';
 import { type Rng, rngFromSeed } from '../random/rng.js';
+import { type OptimizerSettings, type TrainingObjective, minimizeWith } from './minimize-with.js';
 
 // -------------------------------------------------------------------------------------------------
 // Types
@@ -29,19 +29,7 @@ import { type Rng, rngFromSeed } from '../random/rng.js';
  * momentum evaluates J on each batch (the mean cross-entropy over the batch), and L-BFGS on all N
  * samples.
  */
-export type FineTuningOptimizer =
-  | {
-      readonly kind: 'sgd';
-      /** Samples per minibatch, an integer in [1, N]. */
-      readonly batchSize: number;
-      /** Epoch budget, an integer >= 1. */
-      readonly epochs: number;
-      /** eta, a finite number > 0. */
-      readonly learningRate: number;
-      /** mu in [0, 1), default 0. */
-      readonly momentum?: number;
-    }
-  | ({ readonly kind: 'lbfgs' } & LbfgsOptions);
+export type FineTuningOptimizer = Extract<OptimizerSettings, { readonly kind: 'sgd' | 'lbfgs' }>;
 
 /** A fine-tuning problem: the starting network, the labelled samples and the weight decay. */
 export interface FineTuningProblem {
@@ -143,35 +131,14 @@ export const fineTune = (
     }),
   );
 
-  switch (optimizer.kind) {
-    case 'lbfgs':
-      return [pipe(minimizeLbfgs(objective.right, theta0, optimizer, onProgress), finish), rng];
-    case 'sgd': {
-      const minibatchObjective = (theta: ReadonlyFloat64Array, batch: Uint32Array) =>
-        evaluateClassifierObjective(sizes, lambda, selectRows(samples, batch), selectLabels(labels, batch), theta);
-      const [result, next] = minimizeSgd(
-        minibatchObjective,
-        theta0,
-        rng,
-        {
-          sampleCount: samples.rows,
-          batchSize: optimizer.batchSize,
-          epochs: optimizer.epochs,
-          learningRate: optimizer.learningRate,
-          momentum: optimizer.momentum ?? 0,
-        },
-        onProgress,
-      );
-      return [pipe(result, finish), next];
-    }
-    default:
-      return [
-        E.left(
-          invalidArgument(FUNCTION_NAME, 'optimizer.kind', String((optimizer as { kind: unknown }).kind), "'sgd' or 'lbfgs'"),
-        ),
-        rng,
-      ];
-  }
+  const trainingObjective: TrainingObjective = {
+    fullBatch: objective.right,
+    minibatch: (theta: ReadonlyFloat64Array, batch: Uint32Array) =>
+      evaluateClassifierObjective(sizes, lambda, selectRows(samples, batch), selectLabels(labels, batch), theta),
+    sampleCount: samples.rows,
+  };
+  const [result, next] = minimizeWith(FUNCTION_NAME, optimizer, trainingObjective, theta0, rng, onProgress);
+  return [pipe(result, finish), next];
 };
 
 /** Returns the labels of the listed samples, in the order of `indices`. */
