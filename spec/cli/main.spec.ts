@@ -3,7 +3,7 @@
  * The job runs from source through tsx, so no build is needed.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -57,10 +57,25 @@ describe('main job clean-up', () => {
     const first = runJob(['--only', 'whitening', '--train-count', '30', '--no-progress', '--out', out]);
     expect(first.status, first.stderr).toBe(0);
     // Process id 2^22 + 1 exceeds Linux's pid_max limit, so no running process owns this file.
-    const stale = join(out, 'report.md.4194305.0123abcd.tmp');
+    const stale = join(out, 'report.md.4194305.0123456789ab.tmp');
     writeFileSync(stale, 'partial');
+    // Names of the same shape that the job did not write stay: a user file and a folder.
+    writeFileSync(join(out, 'notes.4194305.cafe.tmp'), 'mine');
+    mkdirSync(join(out, 'report.json.4194305.0123456789ab.tmp'));
     const second = runJob(['--only', 'whitening', '--train-count', '30', '--no-progress', '--out', out]);
     expect(second.status, second.stderr).toBe(0);
-    expect(readdirSync(out)).not.toContain('report.md.4194305.0123abcd.tmp');
+    const files = readdirSync(out);
+    expect(files).not.toContain('report.md.4194305.0123456789ab.tmp');
+    expect(files).toContain('notes.4194305.cafe.tmp');
+    expect(files).toContain('report.json.4194305.0123456789ab.tmp');
+  });
+
+  it('rejects a folder with the name of an output file before any work', () => {
+    const out = join(scratch, 'blocked');
+    mkdirSync(join(out, 'report.md'), { recursive: true });
+    const result = runJob(['--only', 'whitening', '--train-count', '30', '--no-progress', '--out', out]);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('report.md exists and is not a file');
+    expect(result.stderr).not.toContain('Loading');
   });
 });

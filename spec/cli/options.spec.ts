@@ -46,6 +46,9 @@ describe('parseArguments', () => {
     [['extra'], /too many arguments/],
     [['--deep-layers', '784,800'], /--deep-layers <sizes>' argument '784,800' is invalid\. expected comma-separated layer sizes falling/],
     [['--deep-layers', '784,30,40'], /--deep-layers <sizes>' argument '784,30,40' is invalid/],
+    [['--deep-layers', '784,0x1e'], /--deep-layers <sizes>' argument '784,0x1e' is invalid/],
+    [['--deep-layers', '784,1e1'], /--deep-layers <sizes>' argument '784,1e1' is invalid/],
+    [['--deep-layers', '784,30.0'], /--deep-layers <sizes>' argument '784,30.0' is invalid/],
   ];
 
   for (const [argv, message] of rejected) {

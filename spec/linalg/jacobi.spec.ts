@@ -500,5 +500,6 @@ describe('symmetricEigen errors', () => {
     expect(result.left.iterations).toBe(1);
     expect(result.left.residual).toBeGreaterThan(result.left.tolerance);
     expect(result.left.message).toContain('Raise options.maxSweeps above 1');
+    expect(result.left.message).toContain('did not converge after 1 sweep (');
   });
 });

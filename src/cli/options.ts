@@ -130,14 +130,16 @@ const nonNegativeNumber = (text: string): number => {
 };
 
 /**
- * Parses encoder sizes such as `784,256,64,30`: at least two integers >= 1, the first 784 (MNIST
- * pixels), each smaller than the one before, so that the code is smaller than the input and PCA with as
+ * Parses encoder sizes such as `784,256,64,30`: at least two plain decimal integers >= 1 (no
+ * exponents or hexadecimal), the first 784 (MNIST pixels), each smaller than the one before, so that the code is smaller than the input and PCA with as
  * many components exists.
  */
 const layerList = (text: string): number[] => {
-  const sizes = text.split(',').map((size) => Number(size.trim()));
+  const parts = text.split(',').map((size) => size.trim());
+  const sizes = parts.map(Number);
   const valid =
     sizes.length >= 2 &&
+    parts.every((part) => /^\d+$/.test(part)) &&
     sizes.every((size) => Number.isSafeInteger(size) && size >= 1) &&
     sizes[0] === 784 &&
     sizes.every((size, i) => i === 0 || size < sizes[i - 1]);
@@ -209,7 +211,7 @@ export const buildProgram = (output: OutputSink = processOutput): Command =>
       ),
     )
     .addOption(
-      new Option('--epsilon <x>', 'whitening regulariser added to every eigenvalue (pixels are in [0, 1])')
+      new Option('--epsilon <x>', 'regulariser of the MNIST whitening experiment, added to every eigenvalue (pixels are in [0, 1]); the patch experiments use their own values, 0.1 and 0.001')
         .argParser(nonNegativeNumber)
         .default(0.1),
     )

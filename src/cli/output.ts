@@ -1,7 +1,7 @@
 /**
  * File output of the main job: the output-folder check, clean-up of interrupted writes, and PNG writing.
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { lstatSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 
@@ -46,9 +46,28 @@ const createDirectories = async (directory: string): Promise<void> => {
   for (const path of missing.reverse()) await mkdir(path);
 };
 
+/** Reports whether `name` is one of the files the job writes: the two reports and the PNG figures. */
+const isOutputName = (name: string): boolean => name === 'report.md' || name === 'report.json' || name.endsWith('.png');
+
 /**
- * Creates the output folder and writes and removes a probe file in it, so that an unusable `--out` stops
- * the job with exit code 2 before any data is loaded or any model is trained.
+ * Returns the first entry of `directory` that has the name of an output file but is not a file (a
+ * folder, for example), which the final rename could not replace; undefined when there is none.
+ */
+const blockedOutputName = (directory: string): string | undefined =>
+  readdirSync(directory).find((name) => {
+    if (!isOutputName(name)) return false;
+    try {
+      return !statSync(join(directory, name)).isFile();
+    } catch {
+      // A dangling symbolic link: the rename replaces the link itself.
+      return false;
+    }
+  });
+
+/**
+ * Creates the output folder, writes and removes a probe file in it, and checks that no folder or other
+ * non-file entry has the name of an output file, so that an unusable `--out` stops the job with exit
+ * code 2 before any data is loaded or any model is trained.
  */
 export const checkOutputDirectory = async (directory: string): Promise<void> => {
   const probe = join(directory, `.write-check-${process.pid}.tmp`);
@@ -57,6 +76,8 @@ export const checkOutputDirectory = async (directory: string): Promise<void> => 
     await createDirectories(directory);
     await writeFile(probe, '');
     await rm(probe, { force: true });
+    const blocked = blockedOutputName(directory);
+    if (blocked !== undefined) throw new Error(`${join(directory, blocked)} exists and is not a file`);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new RunFailure(
@@ -85,10 +106,13 @@ const isRunning = (pid: number): boolean => {
  * write cut short leaves its temporary file (never a half-written final file) until the next run.
  */
 export const removeStaleTemporaryFiles = (directory: string): void => {
-  const pattern = /\.(\d+)\.[0-9a-f]+\.tmp$/;
+  // Only names that writeFileAtomic makes for an output file, so that other files are never touched.
+  const pattern = /^(.+)\.(\d+)\.[0-9a-f]{12}\.tmp$/;
   for (const name of readdirSync(directory)) {
     const match = pattern.exec(name);
-    if (match !== null && !isRunning(Number(match[1]))) rmSync(join(directory, name), { force: true });
+    if (match === null || !isOutputName(match[1]) || isRunning(Number(match[2]))) continue;
+    const path = join(directory, name);
+    if (lstatSync(path).isFile()) rmSync(path, { force: true });
   }
 };
 

@@ -72,12 +72,14 @@ export const invalidArgument = (
   };
 };
 
+/** Builds a NotConvergedError; `unit` names what `iterations` counts (sweeps for the Jacobi solver). */
 export const notConverged = (
   functionName: string,
   iterations: number,
   residual: number,
   tolerance: number,
   advice: string,
+  unit = 'iteration',
 ): NotConvergedError => ({
   _tag: 'NotConvergedError',
   functionName,
@@ -85,7 +87,7 @@ export const notConverged = (
   residual,
   tolerance,
   message:
-    `${functionName}: did not converge after ${iterations} iterations ` +
+    `${functionName}: did not converge after ${iterations} ${iterations === 1 ? unit : `${unit}s`} ` +
     `(residual ${residual.toExponential(3)}, tolerance ${tolerance.toExponential(3)}). ${advice}`,
 });
 

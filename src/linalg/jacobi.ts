@@ -116,6 +116,7 @@ export const symmetricEigen = (
         outcome.relativeOffDiagonalNorm,
         JACOBI_CONVERGENCE_TOLERANCE,
         `The residual is off(A) / ||A||_F. Raise options.maxSweeps above ${maxSweeps}.`,
+        'sweep',
       ),
     );
   }

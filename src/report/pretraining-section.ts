@@ -318,7 +318,7 @@ export const renderPretrainingMarkdown = (section: PretrainingSection): string[]
   }
   if (section.figure !== undefined) {
     lines.push(
-      'First-layer weights after fine-tuning, one row of tiles per arm in table order (first seed):',
+      'First-layer weights after fine-tuning, one band of tiles per arm in table order (first seed):',
       '',
       `![first-layer weights per arm](${section.figure})`,
       '',

@@ -284,7 +284,8 @@ export const renderMarkdown = (report: ChapterReport): string => {
     report.data === undefined
       ? 'The shared MNIST images were not loaded, because no experiment that uses them ran; each section states its data.'
       : `MNIST: ${report.data.source}; ${report.data.trainCount} training and ${report.data.testCount} test ` +
-        'images loaded, pixels scaled to [0, 1]; each section states how many of them it used.';
+        'images loaded, pixels scaled to [0, 1]; each section states how many of them it used, and the pretraining ' +
+        'section loads its own labelled images.';
   const lines = [
     '# The autoencoder chapter, reproduced',
     '',
