@@ -50,8 +50,8 @@ const createDirectories = async (directory: string): Promise<void> => {
 const isOutputName = (name: string): boolean => name === 'report.md' || name === 'report.json' || name.endsWith('.png');
 
 /**
- * Returns the first entry of `directory` that has the name of an output file but is not a file (a
- * folder, for example), which the final rename could not replace; undefined when there is none.
+ * Returns the first entry of `directory` that has the name of an output file but is not a file, or
+ * undefined. A folder of that name would make the final rename of that output fail.
  */
 const blockedOutputName = (directory: string): string | undefined =>
   readdirSync(directory).find((name) => {
@@ -65,9 +65,9 @@ const blockedOutputName = (directory: string): string | undefined =>
   });
 
 /**
- * Creates the output folder, writes and removes a probe file in it, and checks that no folder or other
- * non-file entry has the name of an output file, so that an unusable `--out` stops the job with exit
- * code 2 before any data is loaded or any model is trained.
+ * Creates the output folder, writes and removes a probe file in it, and checks that no entry with an
+ * output file's name is a folder. An unusable `--out` thus stops the job with exit code 2 before any
+ * data is loaded or any model is trained.
  */
 export const checkOutputDirectory = async (directory: string): Promise<void> => {
   const probe = join(directory, `.write-check-${process.pid}.tmp`);
