@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { DEFAULT_SIZES, EXPERIMENTS, FULL_SIZES, parseArguments } from '../../src/cli/options.js';
+import { parseArguments } from '../../src/cli/options.js';
+import { DEFAULT_SIZES, EXPERIMENTS, FULL_SIZES } from '../../src/cli/settings.js';
 
 /** Parses `argv` and returns the outcome with everything commander printed. */
 const parse = (argv: string[]) => {

@@ -22,12 +22,16 @@ describe('validateExperimentInputs', () => {
 
   for (const lambda of [-1e-3, Number.NaN, Number.POSITIVE_INFINITY]) {
     it(`rejects weight decay ${lambda}`, () => {
-      expect(validateExperimentInputs('runSomething', train, zeros(2, 3), 1, lambda)?.argument).toBe('settings.lambda');
+      const error = validateExperimentInputs('runSomething', train, zeros(2, 3), 1, lambda);
+      expect(error?.argument).toBe('settings.lambda');
+      expect(error?.message).toContain('must be a finite weight-decay coefficient >= 0');
     });
   }
 
   it('rejects test samples of another width', () => {
-    expect(validateExperimentInputs('runSomething', train, zeros(2, 4), 1, 0)?.argument).toBe('test');
+    const error = validateExperimentInputs('runSomething', train, zeros(2, 4), 1, 0);
+    expect(error?.argument).toBe('test');
+    expect(error?.message).toContain('runSomething: test');
   });
 
   it('rejects empty or non-finite test samples', () => {

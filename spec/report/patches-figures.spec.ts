@@ -5,8 +5,7 @@ import { runPatchFeatures } from '../../src/experiments/patch-features.js';
 import { type PatchWhiteningResult, runPatchWhitening } from '../../src/experiments/patch-whitening.js';
 import { ignoreProgress } from '../../src/experiments/progress.js';
 import { unsafeMatrix } from '../../src/linalg/matrix.js';
-import type { SourceImage } from '../../src/patches/sampler.js';
-import { rngFromSeed, uniforms } from '../../src/random/rng.js';
+import { rngFromSeed } from '../../src/random/rng.js';
 import type { GrayImage } from '../../src/report/image-grid.js';
 import {
   patchEigenvectorFigure,
@@ -16,11 +15,7 @@ import {
   patchWhiteningFigure,
 } from '../../src/report/patches-figures.js';
 import { right } from '../support/either.js';
-
-const noiseImage = (seed: number): SourceImage => {
-  const [data] = uniforms(rngFromSeed(seed), 20 * 20);
-  return { width: 20, height: 20, data, name: `noise-${seed}` };
-};
+import { noiseImage } from '../support/patch-images.js';
 
 const images = [noiseImage(1), noiseImage(2)];
 

@@ -4,8 +4,7 @@ import { runPatchFeatures } from '../../src/experiments/patch-features.js';
 import { runPatchWhitening } from '../../src/experiments/patch-whitening.js';
 import { ignoreProgress } from '../../src/experiments/progress.js';
 import type { GaborBankSettings } from '../../src/patches/gabor.js';
-import type { SourceImage } from '../../src/patches/sampler.js';
-import { rngFromSeed, uniforms } from '../../src/random/rng.js';
+import { rngFromSeed } from '../../src/random/rng.js';
 import { patchFigureNames } from '../../src/report/patches-figures.js';
 import {
   MIN_EDGE_LIKENESS_MARGIN,
@@ -16,11 +15,7 @@ import {
   renderPatchesMarkdown,
 } from '../../src/report/patches-section.js';
 import { right } from '../support/either.js';
-
-const noiseImage = (seed: number): SourceImage => {
-  const [data] = uniforms(rngFromSeed(seed), 20 * 20);
-  return { width: 20, height: 20, data, name: `noise-${seed}` };
-};
+import { noiseImage } from '../support/patch-images.js';
 
 const images = [noiseImage(1), noiseImage(2)];
 

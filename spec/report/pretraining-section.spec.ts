@@ -142,7 +142,7 @@ describe('buildPretrainingSection', () => {
   });
 });
 
-describe('denoising against RBM (claim N2)', () => {
+describe('denoising against RBM', () => {
   const withDenoisingAndRbm = (denoising: number[], rbm: number[]) => {
     const random = denoising.map(() => 0.96);
     return buildPretrainingSection(

@@ -1,9 +1,9 @@
 /**
- * Synthetic photographs for the patch experiments' tests: smooth random plane waves plus pixel noise,
- * so that neighbouring pixels are correlated as in natural images.
+ * Images for the patch experiments' tests: synthetic photographs (smooth random plane waves plus pixel
+ * noise, so that neighbouring pixels are correlated as in natural images) and images of pure noise.
  */
 import type { SourceImage } from '../../src/patches/sampler.js';
-import { normals, rngFromSeed } from '../../src/random/rng.js';
+import { normals, rngFromSeed, uniforms } from '../../src/random/rng.js';
 
 /** Side of the synthetic images: room for a few hundred distinct 3 x 3 and 4 x 4 patches. */
 export const IMAGE_SIDE = 24;
@@ -28,3 +28,9 @@ export const syntheticImage = (seed: number): SourceImage => {
 
 /** Two synthetic images of IMAGE_SIDE x IMAGE_SIDE pixels. */
 export const syntheticImages = [syntheticImage(1), syntheticImage(2)];
+
+/** Builds a 20 x 20 image of independent uniform pixels: patches without any structure. */
+export const noiseImage = (seed: number): SourceImage => {
+  const [data] = uniforms(rngFromSeed(seed), 20 * 20);
+  return { width: 20, height: 20, data, name: `noise-${seed}` };
+};

@@ -5,7 +5,7 @@ import { rngFromSeed, uniforms } from '../../src/random/rng.js';
 import { type OptimizerSettings, type TrainingObjective, minimizeWith } from '../../src/train/minimize-with.js';
 import { right } from '../support/either.js';
 
-/** f(theta) = (1/2) ||theta - 1||^2 on the full batch; each minibatch sees the same function. */
+/** Computes f(theta) = (1/2) ||theta - 1||^2, used as both the full-batch and the minibatch objective. */
 const quadratic = (theta: ArrayLike<number>) => {
   const gradient = new Float64Array(theta.length);
   let loss = 0;

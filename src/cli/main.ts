@@ -20,7 +20,8 @@ import {
   sparseClaimHolds,
 } from '../report/report.js';
 import { writeFileAtomic, writeJsonAtomic } from '../report/write-atomic.js';
-import { MNIST_EXPERIMENTS, type RunSettings, parseArguments } from './options.js';
+import { parseArguments } from './options.js';
+import { MNIST_EXPERIMENTS, type RunSettings } from './settings.js';
 import { RunFailure, checkOutputDirectory, removeStaleTemporaryFiles, unwrap } from './output.js';
 import { createProgressReporter } from './progress.js';
 import {

@@ -35,7 +35,7 @@ import {
 } from '../experiments/pretraining.js';
 import { pretrainingFigure } from '../report/pretraining-figures.js';
 import { type PretrainingSection, buildPretrainingSection } from '../report/pretraining-section.js';
-import { PCA_COMPONENTS, type RunSettings } from './options.js';
+import { PCA_COMPONENTS, type RunSettings } from './settings.js';
 import { elapsedSeconds, unwrap, writePng } from './output.js';
 
 /** The job state that every section uses: its settings, the output folder and the progress sinks. */

@@ -4,10 +4,10 @@
  * better than the same network fine-tuned with the same budget from random weights.
  *
  * Procedure: pretrain one tied sigmoid autoencoder per encoding layer D -> h_1 -> ... -> code, each on
- * the codes of the previous one (linear units in the code layer); unroll the stack into the mirrored
- * network with untied decoder weights W_l^T; fine-tune all layers with the cross-entropy loss; fine-tune
- * the same network from random weights with the same optimiser and minibatch order; fit PCA with as
- * many components as the code size on the same training digits; and compare all three on the test
+ * the codes of the previous one (linear units in the code layer). Unroll the stack into the mirrored
+ * network with untied decoder weights W_l^T and fine-tune all layers with the cross-entropy loss. Then
+ * fine-tune the same network from random weights with the same optimiser and minibatch order. Fit PCA
+ * with as many components as the code size on the same training digits. Compare all three on the test
  * digits by the mean of (1/2) ||x - x^||^2.
  */
 import * as E from 'fp-ts/lib/Either.js';
@@ -182,8 +182,8 @@ export const runDeepAutoencoder = (
       (training) => onProgress({ phase, training }),
     );
 
-  // The pretrained run advances the generator past the batch orders; the random start is drawn after
-  // it, and its run reuses the orders from the state before.
+  // The random start is drawn after the pretrained run's batch orders. Its own run starts from the same
+  // generator state as the pretrained run, so both see the batches in the same order.
   const fineTuneBoth = (pretrained: DeepAutoencoderParams) => {
     const orderRng = generator;
     const [trained, afterOrders] = fineTune(pretrained, orderRng, `fine-tuning ${unrolled}`);

@@ -55,7 +55,7 @@ export const minimizeWith = (
   onProgress?: ProgressCallback,
 ): [E.Either<InvalidArgumentError | TrainingFailure, OptimizationResult>, Rng] => {
   const expected = "'lbfgs', 'gradient-descent' or 'sgd'";
-  // Callers in plain JavaScript can pass anything; the types rule this out in TypeScript.
+  // The types rule this out in TypeScript, but callers in plain JavaScript can pass anything.
   if (typeof optimizer !== 'object' || optimizer === null) {
     return [E.left(invalidArgument(functionName, 'optimizer', String(optimizer), `an object whose kind is ${expected}`)), rng];
   }
